@@ -1,0 +1,57 @@
+"""Demo users for trying ATMT on a development machine. Never loaded in production."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from access.models import User
+from access.roles import Role
+
+DEMO_PASSWORD = "demo-atmt-2026"  # noqa: S105 - documented in the README, development only
+DEMO_ORGANISATION = "Joensuun kaupunki, työllisyyspalvelut"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role | None
+    superuser: bool = False
+
+
+DEMO_USERS = (
+    DemoUser("ohjaaja", "Aino", "Virtanen", Role.CASE_WORKER),
+    DemoUser("valmentaja", "Mikko", "Korhonen", Role.CASE_WORKER),
+    DemoUser("esihenkilo", "Leena", "Mäkinen", Role.SUPERVISOR),
+    DemoUser("paakayttaja", "Juha", "Nieminen", Role.ACCESS_ADMIN),
+    DemoUser("yllapito", "Ylläpito", "ATMT", None, superuser=True),
+)
+
+
+@transaction.atomic
+def demo_users_load() -> list[tuple[DemoUser, bool]]:
+    """Create or repair the demo users; return each with whether it was created.
+
+    Idempotent: a second run writes nothing, so the password hash keeps its salt.
+    """
+    results = []
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={
+                "first_name": demo.first_name,
+                "last_name": demo.last_name,
+                "organisation": DEMO_ORGANISATION,
+                "is_superuser": demo.superuser,
+                "is_staff": demo.superuser,
+            },
+        )
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if demo.role is not None:
+            user.groups.add(Group.objects.get(name=demo.role.value))
+        results.append((demo, created))
+    return results

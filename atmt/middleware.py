@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_cache_control
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before host validation, HTTPS redirects and sign-in.
+
+    The container healthcheck calls it over plain HTTP on 127.0.0.1, which is neither an allowed
+    host nor HTTPS. It reveals nothing but whether the database answers.
+    """
+
+    path = "/healthz"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path != self.path:
+            return self.get_response(request)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except Exception:
+            return _plain_response("database unavailable\n", status=503)
+        return _plain_response("ok\n", status=200)
+
+
+def _plain_response(text: str, *, status: int) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Keep every page a signed-in user sees out of browser and proxy caches."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Finnish unless the user has chosen Swedish or English with the switcher.
+
+    The browser's Accept-Language is not consulted: a case worker's screen should not change
+    language with the machine they happen to use, and Finnish is the service's default.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in dict(settings.LANGUAGES):
+            chosen = settings.LANGUAGE_CODE
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()

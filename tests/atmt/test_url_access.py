@@ -1,0 +1,103 @@
+"""Every page denies by default: a walk over every URL pattern the project declares."""
+
+import re
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import URLResolver, get_resolver, reverse
+
+from access.models import User
+
+# The only pages an anonymous visitor may reach. /healthz is answered by middleware, not a view.
+PUBLIC_PATHS = {"/sign-in/", "/language/"}
+# Patterns declared today; a new page makes this fail until it is added to the walk's count.
+EXPECTED_PATTERN_COUNT = 27
+SAMPLE_VALUES = {"app_label": "access", "content_type_id": "1", "object_id": "1", "url": "x/"}
+
+
+def declared_routes(patterns=None, prefix=""):
+    """Yield the full route text of every URL pattern, walking into included URLconfs."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from declared_routes(pattern.url_patterns, route)
+        else:
+            yield route
+
+
+def concrete_path(route: str) -> str:
+    """Turn a route into a path a client can request, with sample values for its parameters."""
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: SAMPLE_VALUES.get(m[1], "1"), route)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: SAMPLE_VALUES.get(m[1], "1"), path)
+    return "/" + re.sub(r"[\^$\\]", "", path)
+
+
+ALL_PATHS = sorted({concrete_path(route) for route in declared_routes()})
+
+
+def test_the_walk_covers_every_declared_pattern():
+    assert len(list(declared_routes())) == EXPECTED_PATTERN_COUNT
+
+
+@pytest.mark.parametrize("path", sorted(set(ALL_PATHS) - PUBLIC_PATHS))
+def test_anonymous_visitor_is_sent_to_sign_in(client, db, path):
+    response = client.get(path, follow=True)
+
+    assert response.redirect_chain, f"{path} answered without asking to sign in"
+    assert response.resolver_match.url_name == "login"
+
+
+@pytest.mark.parametrize("path", sorted(PUBLIC_PATHS))
+def test_public_pages_are_only_the_sign_in_and_language_switch(client, db, path):
+    response = client.get(path)
+
+    assert response.status_code in {200, 302}
+    if response.status_code == 302:
+        assert not response.url.startswith(reverse("login"))
+
+
+def admin_paths():
+    return [path for path in ALL_PATHS if path.startswith("/maintenance/")]
+
+
+@pytest.mark.parametrize("path", admin_paths())
+def test_maintenance_pages_refuse_staff_who_are_not_superusers(client, db, path):
+    staff = User.objects.create_user("staff", is_staff=True)
+    client.force_login(staff)
+
+    response = client.get(path, follow=True)
+
+    assert response.status_code == 403
+
+
+def test_maintenance_index_opens_for_a_superuser(client, superuser):
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+
+
+def test_maintenance_registers_no_model_that_holds_client_data():
+    # Extend this set only with models that can never hold client data.
+    assert set(admin.site._registry) == {User, Group}
+
+
+@pytest.mark.parametrize("url_name", ["home", "admin:index", "login"])
+def test_every_page_for_a_signed_in_user_is_kept_out_of_caches(client, superuser, url_name):
+    client.force_login(superuser)
+
+    response = client.get(reverse(url_name), follow=True)
+
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_missing_page_for_a_signed_in_user_is_a_translated_404(client, case_worker):
+    client.force_login(case_worker)
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Sivua ei löytynyt" in response.text
+    assert "no-store" in response.headers["Cache-Control"]
