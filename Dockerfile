@@ -26,4 +26,4 @@ RUN ATMT_ENV=production ALLOWED_HOSTS=build SECRET_KEY=build-only-placeholder-ne
 ENV STATIC_ROOT=/app/staticfiles
 USER atmt
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn atmt.wsgi --bind 0.0.0.0:8000 --workers 3 --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn atmt.wsgi --bind 0.0.0.0:8000 --workers 3 --no-control-socket --access-logfile -"]

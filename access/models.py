@@ -1,5 +1,7 @@
+from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,3 +22,94 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class WorkerAgreement(models.Model):
+    """The agreement between an employment area, a municipality and one worker (seed 000)."""
+
+    worker = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("worker")
+    )
+    employment_area = models.CharField(_("employment area"), max_length=200)
+    municipality = models.ForeignKey(
+        "clients.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    signed_on = models.DateField(_("signed on"))
+    ends_at = models.DateTimeField(
+        _("ends at"), null=True, blank=True, help_text=_("Empty: in force until further notice.")
+    )
+
+    class Meta:
+        verbose_name = _("worker agreement")
+        verbose_name_plural = _("worker agreements")
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.worker}, {self.municipality} ({self.signed_on:%Y-%m-%d})"
+
+
+class AccessGrant(models.Model):
+    """A personal access right, limited in scope (client groups, municipality), authority and time.
+
+    This row is the one source of truth for a worker's access; the access policy reads it at the
+    moment of every request, so an ended or revoked grant stops working without any job running.
+    """
+
+    class Authority(models.TextChoices):
+        VIEW = "view", _("view")
+        RECORD = "record", _("view and record entries")
+
+    grantee = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="grants", verbose_name=_("grantee")
+    )
+    municipality = models.ForeignKey(
+        "clients.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    client_groups = models.ManyToManyField(
+        "clients.ClientGroup", related_name="+", verbose_name=_("client groups")
+    )
+    authority = models.CharField(_("authority"), max_length=10, choices=Authority)
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"))
+    reason = models.TextField(_("tasks that justify the access"))
+    granted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by")
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    class Meta:
+        verbose_name = _("access grant")
+        verbose_name_plural = _("access grants")
+        ordering = ["-valid_from", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gt=models.F("valid_from")),
+                name="grant_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        period = f"{self.valid_from:%Y-%m-%d} to {self.valid_until:%Y-%m-%d}"
+        return f"{self.grantee}, {self.municipality} ({period})"
+
+
+# The change history of everything but the access log, which is append-only by itself.
+auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
+auditlog.register(WorkerAgreement)
+auditlog.register(AccessGrant, m2m_fields={"client_groups"})

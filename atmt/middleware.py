@@ -1,9 +1,14 @@
+import logging
+import uuid
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
 
 
 class HealthCheckMiddleware:
@@ -24,7 +29,9 @@ class HealthCheckMiddleware:
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
-        except Exception:
+        except Exception as error:
+            # The kind of error only: a message could carry the database URL and its password.
+            logger.warning("healthz: database unavailable (%s)", type(error).__name__)
             return _plain_response("database unavailable\n", status=503)
         return _plain_response("ok\n", status=200)
 
@@ -61,3 +68,16 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestIdMiddleware:
+    """Give each request an id that the access log records and the response carries."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = uuid.uuid4()
+        response = self.get_response(request)
+        response["X-Request-ID"] = str(request.request_id)
+        return response

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "atmt.middleware.HealthCheckMiddleware",
+    "atmt.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "atmt.middleware.ChosenLanguageMiddleware",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from atmt import views
@@ -9,6 +9,8 @@ from atmt.forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("clients/", include("clients.urls")),
+    path("access-log/", include("audit.urls")),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

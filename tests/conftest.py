@@ -1,9 +1,29 @@
-"""Personas shared by the whole suite: one member of staff per role, and people with none."""
+"""Personas shared by the whole suite: one member of staff per role, people with none, and a
+case worker with a grant among clients who pass or fail the access rule."""
+
+from dataclasses import dataclass
 
 import pytest
 
+from access.models import User
 from access.roles import Role
-from tests.factories import UserFactory
+from clients.models import Client
+from tests.factories import (
+    AccessGrantFactory,
+    ClientFactory,
+    MunicipalityFactory,
+    ReferralFactory,
+    ServiceNeedFactory,
+    UserFactory,
+    WorkerAgreementFactory,
+    complete_client,
+)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories make many users; the real hasher's deliberate slowness would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -30,3 +50,39 @@ def outsider(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="maintainer", is_superuser=True, is_staff=True)
+
+
+@dataclass
+class Setting:
+    """A case worker granted Joensuu's Ohjaamo youth group, and clients around them."""
+
+    worker: User
+    openable: Client  # every condition holds
+    without_consent: Client  # in the worker's municipality and group, but no consent
+    elsewhere: Client  # complete, but in a municipality outside the worker's grants
+
+
+@pytest.fixture
+def setting(db):
+    joensuu = MunicipalityFactory(code="167")
+    worker = UserFactory(username="worker", roles=[Role.CASE_WORKER])
+    WorkerAgreementFactory(worker=worker, municipality=joensuu)
+    AccessGrantFactory(grantee=worker, municipality=joensuu)
+    without_consent = ClientFactory(home_municipality=joensuu, last_name="Suostumukseton")
+    ReferralFactory(client=without_consent)
+    ServiceNeedFactory(client=without_consent)
+    return Setting(
+        worker=worker,
+        openable=complete_client(home_municipality=joensuu, last_name="Avattava"),
+        without_consent=without_consent,
+        elsewhere=complete_client(
+            home_municipality=MunicipalityFactory(code="426"), last_name="Muualla"
+        ),
+    )
+
+
+@pytest.fixture
+def worker_client(client, setting):
+    """The test client, signed in as the setting's worker."""
+    client.force_login(setting.worker)
+    return client

@@ -8,11 +8,12 @@ from django.contrib.auth.models import Group
 from django.urls import URLResolver, get_resolver, reverse
 
 from access.models import User
+from tests.factories import ClientFactory
 
 # The only pages an anonymous visitor may reach. /healthz is answered by middleware, not a view.
 PUBLIC_PATHS = {"/sign-in/", "/language/"}
 # Patterns declared today; a new page makes this fail until it is added to the walk's count.
-EXPECTED_PATTERN_COUNT = 27
+EXPECTED_PATTERN_COUNT = 32
 SAMPLE_VALUES = {"app_label": "access", "content_type_id": "1", "object_id": "1", "url": "x/"}
 
 
@@ -55,6 +56,25 @@ def test_public_pages_are_only_the_sign_in_and_language_switch(client, db, path)
     assert response.status_code in {200, 302}
     if response.status_code == 302:
         assert not response.url.startswith(reverse("login"))
+
+
+def client_paths():
+    """Every page about one client: its route names a client id."""
+    return [concrete_path(route) for route in declared_routes() if "<int:client_id>" in route]
+
+
+def test_client_pages_are_found_by_the_walk():
+    assert len(client_paths()) == 2
+
+
+@pytest.mark.parametrize("path", client_paths())
+@pytest.mark.parametrize("persona", ["case_worker", "supervisor", "access_admin", "superuser"])
+def test_user_without_grants_gets_404_on_every_client_page(client, db, request, path, persona):
+    ClientFactory(pk=1)
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
 
 
 def admin_paths():

@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from access.demo import DEMO_PASSWORD, demo_users_load
+from clients.demo import DEMO_SPECIAL_CLIENTS, NOT_VISIBLE, demo_clients_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo users (development only). Safe to run again: it changes nothing then."
+    help = (
+        "Load the demo users and the demo clients of the Joensuu region (development only). "
+        "Safe to run again: it changes nothing then."
+    )
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
@@ -14,6 +19,24 @@ class Command(BaseCommand):
         created = sum(1 for _, was_created in results if was_created)
         self.stdout.write(f"Demo data: {created} users created, {len(results) - created} present.")
         self.stdout.write(f"Demo sign-in (password for each: {DEMO_PASSWORD}):")
-        for demo, _ in results:
-            role = demo.role.label if demo.role else "superuser"
-            self.stdout.write(f"  {demo.username:<12} {demo.first_name} {demo.last_name}: {role}")
+        # In English, like the README's table of demo users.
+        with translation.override("en"):
+            for demo, _ in results:
+                role = demo.role.label if demo.role else "superuser"
+                name = f"{demo.first_name} {demo.last_name}"
+                self.stdout.write(f"  {demo.username:<12} {name}: {role}")
+
+        self.stdout.write(str(demo_clients_load()))
+        # The identity codes are printed on purpose: they belong to fictional demo clients, to be
+        # typed into the search when trying the app. Never print a real client's code.
+        self.stdout.write(
+            "Demo clients for ohjaaja, each failing one condition of the access rule:"
+        )
+        for special in DEMO_SPECIAL_CLIENTS:
+            if special.expected == NOT_VISIBLE:
+                answer = "not visible (404)"
+            else:
+                answer = ", ".join(special.expected) or "opens"
+            self.stdout.write(
+                f"  {special.name:<18} {special.identity_code}  {special.fails:<46} -> {answer}"
+            )

@@ -1,0 +1,12 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Purpose(models.TextChoices):
+    """Why a worker opens a record; each is tied to the client's service process (agreement §4)."""
+
+    MEETING = "meeting", _("Meeting the client")
+    PLAN = "plan", _("Preparing or updating a plan with the client")
+    REFERRAL = "referral", _("Handling the client's referral")
+    SERVICE = "service", _("Arranging or following up a service")
+    CONSENT = "consent", _("Asking for or recording a consent")

@@ -1,0 +1,114 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from access.policy import Reason
+from access.purposes import Purpose
+
+
+class AppendOnlyError(Exception):
+    """The access log is evidence: its rows are never changed or removed."""
+
+
+class AccessEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("access events cannot be updated")
+
+    def delete(self):
+        raise AppendOnlyError("access events cannot be deleted")
+
+
+class AccessEvent(models.Model):
+    """One attempt to look at client data, allowed or not, written before anything is shown.
+
+    The primary key is the sequence number: it grows with every event, so a gap shows.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "atmt.client.view", _("view")
+        SEARCH = "atmt.client.search", _("search")
+        PRINT = "atmt.client.print", _("print")
+        EXPORT = "atmt.client.export", _("export")
+
+    class Decision(models.TextChoices):
+        ALLOWED = "allowed", _("allowed")
+        DENIED = "denied", _("denied")
+
+    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    # Snapshots: what the actor was at that moment, whatever becomes of the account later.
+    actor_username = models.CharField(_("user name"), max_length=150)
+    actor_name = models.CharField(_("name"), max_length=300)
+    actor_roles = models.JSONField(_("roles"), default=list)
+    actor_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("client"),
+    )
+    requested_client_ref = models.CharField(
+        _("requested client"),
+        max_length=64,
+        blank=True,
+        help_text=_("The client id as requested, when it named no client."),
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Action)
+    sections = models.JSONField(_("record sections shown"), default=list)
+    purpose_code = models.CharField(_("purpose"), max_length=40, blank=True)
+    purpose_text = models.TextField(_("purpose note"), blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision)
+    reason_codes = models.JSONField(_("failing conditions"), default=list)
+    basis = models.JSONField(_("basis"), default=dict)
+    decision_id = models.UUIDField(_("decision id"), null=True, blank=True)
+    policy_version = models.CharField(_("policy version"), max_length=20, blank=True)
+    search_criteria = models.JSONField(_("search criteria"), default=dict, blank=True)
+    result_count = models.PositiveIntegerField(_("number of results"), null=True, blank=True)
+    request_id = models.UUIDField(_("request id"))
+    session_hash = models.CharField(_("session (hashed)"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["actor", "occurred_at"]),
+            models.Index(fields=["client", "occurred_at"]),
+            models.Index(fields=["occurred_at"]),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.decision}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("access events cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("access events cannot be deleted")
+
+    @property
+    def purpose_label(self) -> str:
+        return Purpose(self.purpose_code).label if self.purpose_code in Purpose.values else ""
+
+    @property
+    def reason_labels(self) -> list[str]:
+        return [
+            Reason(code).label if code in Reason.values else _("no such client")
+            for code in self.reason_codes
+        ]

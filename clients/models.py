@@ -1,0 +1,188 @@
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from clients.identity_code import parse_identity_code, validate_identity_code
+
+
+class TranslatedNameMixin(models.Model):
+    """A name kept as data in each interface language; `name` picks the active one."""
+
+    name_fi = models.CharField(_("name in Finnish"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "fi")[:2]
+        return getattr(self, f"name_{language}", None) or self.name_fi
+
+
+class Municipality(TranslatedNameMixin):
+    code = models.CharField(_("municipality code"), max_length=3, unique=True)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name_fi"]
+
+
+class ClientGroup(TranslatedNameMixin):
+    """The client groups a municipal worker's use may target (agreement §7), kept as data."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    description_fi = models.TextField(_("description in Finnish"), blank=True)
+    description_sv = models.TextField(_("description in Swedish"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+
+    class Meta:
+        verbose_name = _("client group")
+        verbose_name_plural = _("client groups")
+        ordering = ["code"]
+
+
+class ServiceLanguage(models.TextChoices):
+    FINNISH = "fi", _("Finnish")
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+
+
+class Client(models.Model):
+    identity_code = models.CharField(
+        _("personal identity code"),
+        max_length=11,
+        unique=True,
+        validators=[validate_identity_code],
+    )
+    first_names = models.CharField(_("first names"), max_length=200)
+    last_name = models.CharField(_("last name"), max_length=200)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    post_office = models.CharField(_("post office"), max_length=100, blank=True)
+    home_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, verbose_name=_("home municipality")
+    )
+    mother_tongue = models.CharField(
+        _("mother tongue"), max_length=8, help_text=_("ISO 639-1 code, e.g. fi, sv, ar.")
+    )
+    service_language = models.CharField(
+        _("language of service"), max_length=2, choices=ServiceLanguage
+    )
+    relationship_started_on = models.DateField(_("client relationship started on"))
+    relationship_ended_on = models.DateField(
+        _("client relationship ended on"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["last_name", "first_names", "id"]
+        indexes = [models.Index(fields=["home_municipality", "last_name", "first_names"])]
+
+    def __str__(self):
+        return f"{self.last_name}, {self.first_names}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_names} {self.last_name}"
+
+    @property
+    def birth_date(self):
+        return parse_identity_code(self.identity_code).birth_date
+
+    @property
+    def has_temporary_identity_code(self) -> bool:
+        return parse_identity_code(self.identity_code).is_temporary
+
+
+class Referral(models.Model):
+    """The labour authority's referral of a client, with a client group tag (agreement §4)."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("client")
+    )
+    group = models.ForeignKey(
+        ClientGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("client group")
+    )
+    referring_authority = models.CharField(_("referring labour authority"), max_length=200)
+    referred_on = models.DateField(_("referred on"))
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("The first day it is no longer in force.")
+    )
+    source = models.CharField(
+        _("source of the information"),
+        max_length=200,
+        help_text=_("Where the information came from, if not from the client."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-referred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gt=models.F("referred_on")),
+                name="referral_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.group} ({self.referred_on:%Y-%m-%d})"
+
+
+class ServiceNeed(models.Model):
+    """A service-need assessment. A new one supersedes the previous; none is ever overwritten."""
+
+    class Status(models.TextChoices):
+        DOCUMENTED = "documented", _("documented")
+        SUPERSEDED = "superseded", _("superseded")
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="service_needs", verbose_name=_("client")
+    )
+    assessment = models.TextField(_("assessment"))
+    assessed_on = models.DateField(_("assessed on"))
+    assessed_by = models.CharField(_("assessed by"), max_length=200)
+    source = models.CharField(_("source of the information"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DOCUMENTED)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("service need")
+        verbose_name_plural = _("service needs")
+        ordering = ["-assessed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} ({self.assessed_on:%Y-%m-%d})"
+
+
+auditlog.register(Municipality)
+auditlog.register(ClientGroup)
+auditlog.register(Client)
+auditlog.register(Referral)
+auditlog.register(ServiceNeed)

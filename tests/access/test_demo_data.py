@@ -1,0 +1,105 @@
+"""`manage.py load_demo_data` gives a development machine one person per role to sign in as."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from access.demo import DEMO_PASSWORD
+from access.models import User
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_ROLES = {
+    "ohjaaja": ["case_worker"],
+    "valmentaja": ["case_worker"],
+    "esihenkilo": ["supervisor"],
+    "paakayttaja": ["access_admin"],
+    "yllapito": [],
+}
+
+
+def load_demo_data() -> str:
+    output = StringIO()
+    call_command("load_demo_data", stdout=output)
+    return output.getvalue()
+
+
+def snapshot() -> dict:
+    """Everything about the users that a second run must leave as it was."""
+    return {
+        user.username: (
+            user.password,
+            user.is_superuser,
+            user.is_staff,
+            user.first_name,
+            user.last_name,
+            user.organisation,
+            sorted(user.groups.values_list("name", flat=True)),
+        )
+        for user in User.objects.all()
+    }
+
+
+def test_each_role_gets_its_demo_users():
+    output = load_demo_data()
+
+    roles = {
+        user.username: sorted(user.groups.values_list("name", flat=True))
+        for user in User.objects.all()
+    }
+    assert roles == EXPECTED_ROLES
+    assert "5 users created" in output
+
+
+def test_only_the_maintenance_user_is_a_superuser():
+    load_demo_data()
+
+    superusers = User.objects.filter(is_superuser=True)
+    assert list(superusers.values_list("username", flat=True)) == ["yllapito"]
+    assert superusers.get().is_staff
+    assert not User.objects.filter(is_superuser=False, is_staff=True).exists()
+
+
+@pytest.mark.parametrize("username", EXPECTED_ROLES)
+def test_each_demo_user_signs_in_with_the_demo_password(username):
+    load_demo_data()
+
+    assert authenticate(username=username, password=DEMO_PASSWORD) == User.objects.get(
+        username=username
+    )
+    assert authenticate(username=username, password="wrong-password") is None
+
+
+def test_second_run_changes_nothing():
+    load_demo_data()
+    before = snapshot()
+    memberships_before = User.groups.through.objects.count()
+
+    output = load_demo_data()
+
+    assert snapshot() == before
+    assert User.groups.through.objects.count() == memberships_before
+    assert "0 users created, 5 present" in output
+
+
+def test_second_run_leaves_a_changed_password_alone():
+    """An existing user's password is never checked or reset: that would cost a hash each run."""
+    load_demo_data()
+    user = User.objects.get(username="ohjaaja")
+    user.set_password("something-else-entirely")
+    user.save()
+
+    load_demo_data()
+
+    assert authenticate(username="ohjaaja", password="something-else-entirely") == user
+
+
+def test_demo_data_is_refused_in_production(settings):
+    settings.PRODUCTION = True
+
+    with pytest.raises(CommandError, match="never loaded in production"):
+        load_demo_data()
+
+    assert not User.objects.exists()

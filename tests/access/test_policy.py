@@ -1,0 +1,281 @@
+"""The access rule, condition by condition (agreement §§4-5; see access/policy.py)."""
+
+import datetime
+import itertools
+import zoneinfo
+from dataclasses import dataclass
+
+import pytest
+
+from access.models import AccessGrant, User, WorkerAgreement
+from access.policy import Reason, clients_openable_by, decide
+from access.roles import Role
+from clients.models import Client, Referral, ServiceNeed
+from consent.models import Consent
+from tests.factories import (
+    AccessGrantFactory,
+    ClientFactory,
+    ConsentFactory,
+    MunicipalityFactory,
+    ReferralFactory,
+    ServiceNeedFactory,
+    UserFactory,
+    WorkerAgreementFactory,
+    client_group,
+)
+
+HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
+AT = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=HELSINKI)
+
+
+@dataclass
+class World:
+    """A worker who may open one client's record: every condition holds at AT."""
+
+    worker: User
+    client: Client
+    referral: Referral
+    need: ServiceNeed
+    consent: Consent
+    agreement: WorkerAgreement
+    grant: AccessGrant
+
+    def decide(self, *, purpose="meeting", at=AT):
+        return decide(actor=self.worker, client=self.client, purpose=purpose, at=at)
+
+
+@pytest.fixture
+def world(db):
+    joensuu = MunicipalityFactory(code="167")
+    worker = UserFactory(roles=[Role.CASE_WORKER])
+    client = ClientFactory(home_municipality=joensuu)
+    return World(
+        worker=worker,
+        client=client,
+        referral=ReferralFactory(client=client),
+        need=ServiceNeedFactory(client=client),
+        consent=ConsentFactory(client=client),
+        agreement=WorkerAgreementFactory(worker=worker, municipality=joensuu),
+        grant=AccessGrantFactory(grantee=worker, municipality=joensuu),
+    )
+
+
+def save(instance, **changes):
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.save()
+
+
+# Each breaks exactly one condition and returns the purpose to state.
+BREAKERS = {
+    Reason.REFERRAL_MISSING: lambda w: save(w.referral, ended_on=AT.date()),
+    Reason.SERVICE_NEED_MISSING: lambda w: save(w.need, status=ServiceNeed.Status.SUPERSEDED),
+    Reason.CONSENT_MISSING: lambda w: save(w.consent, status=Consent.Status.REFUSED),
+    Reason.CONSENT_WITHDRAWN: lambda w: save(
+        w.consent,
+        status=Consent.Status.WITHDRAWN,
+        withdrawn_at=AT - datetime.timedelta(hours=1),
+        withdrawn_by=w.worker,
+    ),
+    Reason.CONSENT_EXPIRED: lambda w: save(w.consent, valid_until=AT - datetime.timedelta(days=1)),
+    Reason.AGREEMENT_MISSING: lambda w: save(w.agreement, ends_at=AT - datetime.timedelta(days=1)),
+    Reason.GRANT_MISSING: lambda w: save(w.grant, revoked_at=AT - datetime.timedelta(hours=1)),
+    Reason.GRANT_OUT_OF_SCOPE: lambda w: w.grant.client_groups.set(
+        [client_group("long_term_unemployed")]
+    ),
+    Reason.PURPOSE_MISSING: lambda w: None,
+}
+
+
+def purpose_unless_broken(broken) -> str | None:
+    return None if Reason.PURPOSE_MISSING in broken else "meeting"
+
+
+def test_every_reason_code_has_a_row():
+    assert set(BREAKERS) == set(Reason)
+
+
+def test_all_conditions_hold(world):
+    decision = world.decide()
+
+    assert decision.allowed
+    assert decision.reasons == ()
+    assert decision.basis == {
+        "referral": world.referral.pk,
+        "service_need": world.need.pk,
+        "consent": world.consent.pk,
+        "agreement": world.agreement.pk,
+        "grant": world.grant.pk,
+    }
+    assert decision.client_visible
+    assert decision.policy_version
+
+
+@pytest.mark.parametrize("reason", list(Reason), ids=str)
+def test_each_condition_failing_alone_is_named_alone(world, reason):
+    BREAKERS[reason](world)
+
+    decision = world.decide(purpose=purpose_unless_broken({reason}))
+
+    assert not decision.allowed
+    assert decision.reasons == (reason,)
+    # Without any valid grant the worker may not even know the client exists.
+    assert decision.client_visible is (reason != Reason.GRANT_MISSING)
+
+
+# Pairs that cannot fail together, by the rule's own shape: with no valid grant there is none to
+# be out of scope; with no active referral there is no group for a grant to miss (scope is then
+# judged on the municipality alone); a consent fails for one reason at a time.
+EXCLUSIVE = [
+    {Reason.GRANT_MISSING, Reason.GRANT_OUT_OF_SCOPE},
+    {Reason.REFERRAL_MISSING, Reason.GRANT_OUT_OF_SCOPE},
+    {Reason.CONSENT_MISSING, Reason.CONSENT_WITHDRAWN},
+    {Reason.CONSENT_MISSING, Reason.CONSENT_EXPIRED},
+    {Reason.CONSENT_WITHDRAWN, Reason.CONSENT_EXPIRED},
+]
+COMBINABLE_PAIRS = [
+    pair for pair in itertools.combinations(Reason, 2) if set(pair) not in EXCLUSIVE
+]
+
+
+@pytest.mark.parametrize("pair", COMBINABLE_PAIRS, ids=lambda pair: "+".join(pair))
+def test_conditions_failing_together_are_all_named(world, pair):
+    for reason in pair:
+        BREAKERS[reason](world)
+
+    decision = world.decide(purpose=purpose_unless_broken(pair))
+
+    assert not decision.allowed
+    assert set(decision.reasons) == set(pair)
+
+
+def test_everything_failing_at_once_is_named_at_once(world):
+    broken = set(Reason) - {
+        Reason.GRANT_OUT_OF_SCOPE,
+        Reason.CONSENT_MISSING,
+        Reason.CONSENT_EXPIRED,
+    }
+    for reason in broken:
+        BREAKERS[reason](world)
+
+    decision = world.decide(purpose=None)
+
+    assert set(decision.reasons) == broken
+
+
+def test_unknown_purpose_counts_as_none(world):
+    assert world.decide(purpose="curiosity").reasons == (Reason.PURPOSE_MISSING,)
+
+
+def test_client_outside_every_granted_municipality_is_not_visible(world):
+    save(world.client, home_municipality=MunicipalityFactory(code="426"))
+
+    decision = world.decide()
+
+    assert decision.reasons == (Reason.GRANT_OUT_OF_SCOPE,)
+    assert not decision.client_visible
+
+
+def test_worker_without_any_grant_sees_no_client(world):
+    save(world.grant, valid_until=AT - datetime.timedelta(days=1))
+
+    decision = world.decide()
+
+    assert decision.reasons == (Reason.GRANT_MISSING,)
+    assert not decision.client_visible
+
+
+def test_a_withdrawal_after_the_moment_decided_on_did_not_yet_count(world):
+    save(
+        world.consent,
+        status=Consent.Status.WITHDRAWN,
+        withdrawn_at=AT + datetime.timedelta(seconds=1),
+        withdrawn_by=world.worker,
+    )
+
+    assert world.decide().allowed
+    assert world.decide(at=AT + datetime.timedelta(seconds=1)).reasons == (
+        Reason.CONSENT_WITHDRAWN,
+    )
+
+
+@pytest.mark.parametrize(
+    ("newer", "reason"),
+    [
+        ({"status": Consent.Status.REFUSED}, Reason.CONSENT_MISSING),
+        ({"valid_until": AT - datetime.timedelta(hours=1)}, Reason.CONSENT_EXPIRED),
+    ],
+    ids=["refused", "expired"],
+)
+def test_the_newest_answer_overrides_an_earlier_consent(world, newer, reason):
+    ConsentFactory(client=world.client, signed_on=world.consent.signed_on, **newer)
+
+    assert world.decide().reasons == (reason,)
+    assert list(clients_openable_by(world.worker, at=AT)) == []
+
+
+def test_a_consent_signed_after_a_refusal_counts(world):
+    save(world.consent, status=Consent.Status.REFUSED)
+    newer = ConsentFactory(client=world.client, signed_on=AT.date())
+
+    decision = world.decide()
+
+    assert decision.allowed
+    assert decision.basis["consent"] == newer.pk
+
+
+def test_a_referral_starting_tomorrow_does_not_count_today(world):
+    save(world.referral, referred_on=AT.date() + datetime.timedelta(days=1))
+
+    assert world.decide().reasons == (Reason.REFERRAL_MISSING,)
+
+
+def test_grant_for_another_group_does_not_cover_even_when_a_second_referral_exists(world):
+    ReferralFactory(client=world.client, group=client_group("walk_in"))
+    world.grant.client_groups.set([client_group("integration")])
+
+    assert world.decide().reasons == (Reason.GRANT_OUT_OF_SCOPE,)
+
+
+def test_a_second_referral_in_the_granted_group_is_the_basis(world):
+    walk_in = ReferralFactory(client=world.client, group=client_group("walk_in"))
+    world.grant.client_groups.set([client_group("walk_in")])
+
+    decision = world.decide()
+
+    assert decision.allowed
+    assert decision.basis["referral"] == walk_in.pk
+
+
+NOON = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=HELSINKI)
+ONE_SECOND = datetime.timedelta(seconds=1)
+
+
+@pytest.mark.parametrize(
+    ("ends", "reason"),
+    [
+        (lambda w: save(w.grant, valid_until=NOON), Reason.GRANT_MISSING),
+        (lambda w: save(w.consent, valid_until=NOON), Reason.CONSENT_EXPIRED),
+        (lambda w: save(w.agreement, ends_at=NOON), Reason.AGREEMENT_MISSING),
+    ],
+    ids=["grant", "consent", "agreement"],
+)
+def test_ending_at_noon_allows_a_second_before_and_refuses_at_noon(world, ends, reason):
+    ends(world)
+
+    assert world.decide(at=NOON - ONE_SECOND).allowed
+    assert world.decide(at=NOON).reasons == (reason,)
+
+
+def test_grant_starting_at_noon_refuses_a_second_before(world):
+    save(world.grant, valid_from=NOON)
+
+    assert world.decide(at=NOON - ONE_SECOND).reasons == (Reason.GRANT_MISSING,)
+    assert world.decide(at=NOON).allowed
+
+
+def test_set_form_agrees_at_the_boundary(world):
+    save(world.grant, valid_until=NOON)
+
+    assert list(clients_openable_by(world.worker, at=NOON - ONE_SECOND)) == [world.client]
+    assert list(clients_openable_by(world.worker, at=NOON)) == []

@@ -1,0 +1,151 @@
+"""The policy's two forms give the same answer for any state (a hypothesis property test)."""
+
+import datetime
+import zoneinfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from access.policy import clients_openable_by, decide
+from clients.models import ClientGroup
+from consent.models import Consent
+from tests.factories import (
+    AccessGrantFactory,
+    ClientFactory,
+    ConsentFactory,
+    MunicipalityFactory,
+    ReferralFactory,
+    ServiceNeedFactory,
+    UserFactory,
+    WorkerAgreementFactory,
+)
+
+AT = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki"))
+DAY = datetime.timedelta(days=1)
+MUNICIPALITY_CODES = ("167", "426")
+GROUP_CODES = ("ohjaamo_youth", "walk_in", "integration")
+
+# Each state of a row is relative to AT: before it, around it, after it.
+referral_states = st.sampled_from(["none", "active", "ended", "ends_today", "future"])
+need_states = st.sampled_from(["none", "documented", "superseded", "future"])
+consent_states = st.sampled_from(
+    ["none", "given", "refused", "withdrawn", "withdrawn_later", "expired", "expires_later"]
+)
+grant_states = st.sampled_from(["valid", "expired", "future", "revoked", "revoked_later"])
+
+client_specs = st.fixed_dictionaries(
+    {
+        "municipality": st.sampled_from(MUNICIPALITY_CODES),
+        "referrals": st.lists(st.tuples(referral_states, st.sampled_from(GROUP_CODES)), max_size=2),
+        "need": need_states,
+        # (state, days before AT it was signed): the newest answer is the one that counts.
+        "consents": st.lists(st.tuples(consent_states, st.sampled_from([3, 2, 0, -1])), max_size=3),
+    }
+)
+grant_specs = st.fixed_dictionaries(
+    {
+        "municipality": st.sampled_from(MUNICIPALITY_CODES),
+        "groups": st.sets(st.sampled_from(GROUP_CODES), min_size=1),
+        "state": grant_states,
+    }
+)
+worlds = st.fixed_dictionaries(
+    {
+        "agreement": st.sampled_from(["in_force", "ended", "none", "ends_later"]),
+        "grants": st.lists(grant_specs, max_size=3),
+        "clients": st.lists(client_specs, min_size=1, max_size=4),
+    }
+)
+
+
+class PolicyFormsAgree(TestCase):
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(world=worlds)
+    def test_decide_and_the_set_form_agree(self, world):
+        worker = UserFactory()
+        build_agreement(worker, world["agreement"])
+        for spec in world["grants"]:
+            build_grant(worker, spec)
+        clients = [build_client(spec) for spec in world["clients"]]
+
+        openable = set(clients_openable_by(worker, at=AT).values_list("pk", flat=True))
+
+        for client in clients:
+            decision = decide(actor=worker, client=client, purpose="meeting", at=AT)
+            self.assertEqual(decision.allowed, client.pk in openable, decision.reasons)
+            self.assertFalse(decide(actor=worker, client=client, purpose=None, at=AT).allowed)
+
+
+def municipality(code):
+    return MunicipalityFactory(code=code)
+
+
+def build_agreement(worker, state):
+    if state == "none":
+        return
+    ends_at = {"in_force": None, "ended": AT - DAY, "ends_later": AT + DAY}[state]
+    WorkerAgreementFactory(worker=worker, municipality=municipality("167"), ends_at=ends_at)
+
+
+def build_grant(worker, spec):
+    valid_from, valid_until, revoked_at = AT - 30 * DAY, AT + 30 * DAY, None
+    match spec["state"]:
+        case "expired":
+            valid_until = AT
+        case "future":
+            valid_from = AT + DAY
+        case "revoked":
+            revoked_at = AT - DAY
+        case "revoked_later":
+            revoked_at = AT + DAY
+    AccessGrantFactory(
+        grantee=worker,
+        municipality=municipality(spec["municipality"]),
+        client_groups=list(ClientGroup.objects.filter(code__in=spec["groups"])),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        revoked_at=revoked_at,
+    )
+
+
+def build_client(spec):
+    client = ClientFactory(home_municipality=municipality(spec["municipality"]))
+    today = AT.date()
+    for state, group_code in spec["referrals"]:
+        if state == "none":
+            continue
+        referred_on = today + DAY if state == "future" else today - 10 * DAY
+        ended_on = {"ended": today - DAY, "ends_today": today}.get(state)
+        ReferralFactory(
+            client=client,
+            group=ClientGroup.objects.get(code=group_code),
+            referred_on=referred_on,
+            ended_on=ended_on,
+        )
+    if spec["need"] != "none":
+        ServiceNeedFactory(
+            client=client,
+            status="superseded" if spec["need"] == "superseded" else "documented",
+            assessed_on=today + DAY if spec["need"] == "future" else today - 5 * DAY,
+        )
+    for state, days_ago in spec["consents"]:
+        build_consent(client, state, signed_on=AT.date() - days_ago * DAY)
+    return client
+
+
+def build_consent(client, state, signed_on):
+    if state == "none":
+        return
+    fields = {"status": Consent.Status.GIVEN, "signed_on": signed_on}
+    match state:
+        case "refused":
+            fields["status"] = Consent.Status.REFUSED
+        case "withdrawn" | "withdrawn_later":
+            fields["status"] = Consent.Status.WITHDRAWN
+            fields["withdrawn_at"] = AT - DAY if state == "withdrawn" else AT + DAY
+        case "expired":
+            fields["valid_until"] = AT
+        case "expires_later":
+            fields["valid_until"] = AT + DAY
+    ConsentFactory(client=client, **fields)

@@ -1,0 +1,52 @@
+"""The access log: append-only, and readable by supervisors only."""
+
+import pytest
+from django.db import DatabaseError, transaction
+
+from access.roles import Role
+from audit.models import AccessEvent, AppendOnlyError
+from tests.factories import UserFactory
+from tests.pages import state_purpose
+
+
+@pytest.fixture
+def logged_view(worker_client, setting):
+    state_purpose(worker_client, setting.openable)
+    worker_client.get(f"/clients/{setting.openable.pk}/")
+    return AccessEvent.objects.get()
+
+
+def test_an_event_cannot_be_changed_or_deleted_through_the_model(logged_view):
+    logged_view.purpose_text = "rewritten"
+
+    with pytest.raises(AppendOnlyError):
+        logged_view.save()
+    with pytest.raises(AppendOnlyError):
+        logged_view.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessEvent.objects.update(purpose_text="rewritten")
+    with pytest.raises(AppendOnlyError):
+        AccessEvent.objects.all().delete()
+
+
+def test_postgresql_itself_refuses_to_change_an_event(logged_view):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the database trigger exists on PostgreSQL only")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_accessevent SET purpose_text = 'rewritten'")
+
+
+def test_supervisor_sees_views_and_denials_in_the_log(client, logged_view, setting):
+    client.force_login(UserFactory(roles=[Role.SUPERVISOR]))
+
+    response = client.get("/access-log/")
+
+    assert response.status_code == 200
+    assert setting.openable.last_name in response.text
+    assert "Asiakastapaaminen" in response.text
+
+
+def test_case_worker_cannot_read_the_log(worker_client, setting):
+    assert worker_client.get("/access-log/").status_code == 403
