@@ -4,14 +4,17 @@ Chromium is Debian's (`scripts/ensure-system-packages chromium`): Playwright's o
 builds cannot be downloaded here, so its bundled driver launches /usr/bin/chromium instead.
 """
 
+import importlib
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from playwright.sync_api import ConsoleMessage, Error, Page
 
 from access.demo import DEMO_PASSWORD, demo_users_load
 from access.roles import Role
+from clients.demo import demo_clients_load
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -94,6 +97,20 @@ def demo_users(live_server, transactional_db, settings):
         Group.objects.get_or_create(name=role.value)
     demo_users_load()
     return DEMO_PASSWORD
+
+
+@pytest.fixture
+def demo_clients(demo_users):
+    """The demo region (clients, referrals, consents, grants) beside the demo staff.
+
+    Returns the demo password, as demo_users does.
+    """
+    # The client groups come from a data migration too, and the flush empties them as well:
+    # put them back with the migration's own function.
+    migration = importlib.import_module("clients.migrations.0002_client_groups")
+    migration.create_client_groups(apps, None)
+    demo_clients_load()
+    return demo_users
 
 
 @pytest.fixture

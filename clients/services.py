@@ -1,0 +1,35 @@
+"""Writes to client records. Each takes the actor and keeps the history: nothing is overwritten."""
+
+import datetime
+
+from django.db import transaction
+
+from access.models import User
+from clients.models import Client, ServiceNeed
+
+
+@transaction.atomic
+def service_need_document(
+    *,
+    actor: User,
+    client: Client,
+    assessment: str,
+    assessed_on: datetime.date,
+    assessed_by: str,
+    source: str,
+) -> ServiceNeed:
+    """Record a new service-need assessment; the one it replaces stays, marked superseded."""
+    # Lock the client's row so that two assessments recorded at once cannot both stay current.
+    Client.objects.select_for_update().filter(pk=client.pk).first()
+    for previous in client.service_needs.filter(status=ServiceNeed.Status.DOCUMENTED):
+        # One save per row (not a queryset update) so the change history records each.
+        previous.status = ServiceNeed.Status.SUPERSEDED
+        previous.save(update_fields=["status"])
+    return ServiceNeed.objects.create(
+        client=client,
+        assessment=assessment,
+        assessed_on=assessed_on,
+        assessed_by=assessed_by,
+        source=source,
+        recorded_by=actor,
+    )
