@@ -21,9 +21,11 @@ COPY . .
 RUN ATMT_ENV=production ALLOWED_HOSTS=build SECRET_KEY=build-only-placeholder-never-used-to-sign-anything-000000 \
         STATIC_ROOT=/app/staticfiles python manage.py collectstatic --no-input -v 0 \
     && python manage.py compilemessages -v 0 \
-    && useradd --system --no-create-home atmt
+    && useradd --system --no-create-home atmt \
+    && mkdir -p /app/var/consent-scans && chown atmt /app/var/consent-scans
 
-ENV STATIC_ROOT=/app/staticfiles
+ENV STATIC_ROOT=/app/staticfiles \
+    CONSENT_SCAN_ROOT=/app/var/consent-scans
 USER atmt
 EXPOSE 8000
 CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn atmt.wsgi --bind 0.0.0.0:8000 --workers 3 --no-control-socket --access-logfile -"]

@@ -8,6 +8,10 @@ groups; and the worker has stated a purpose. There is no override.
 
 `decide` answers for one client and names every failing condition; `clients_openable_by` is the
 same rule as a queryset. A property test holds the two to the same answer.
+
+Asking for a consent needs the client's identity and consent status before there is a consent,
+so a decision also says whether everything but the consent holds (`consents_allowed`): then the
+worker may see identity and consents only (consent issue; seed 000 §5 still bars the rest).
 """
 
 import datetime
@@ -82,6 +86,11 @@ REASON_EXPLANATIONS = {
 }
 
 
+CONSENT_REASONS = frozenset(
+    {Reason.CONSENT_MISSING, Reason.CONSENT_WITHDRAWN, Reason.CONSENT_EXPIRED}
+)
+
+
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
@@ -94,6 +103,11 @@ class Decision:
     at: datetime.datetime
     decision_id: uuid.UUID = field(default_factory=uuid.uuid4)
     policy_version: str = POLICY_VERSION
+
+    @property
+    def consents_allowed(self) -> bool:
+        """Everything but the consent holds: identity and consent status may be shown."""
+        return self.client_visible and CONSENT_REASONS.issuperset(self.reasons)
 
 
 def decide(*, actor: User, client: Client, purpose: str | None, at: datetime.datetime) -> Decision:
@@ -164,7 +178,7 @@ def clients_openable_by(actor: User, *, at: datetime.datetime) -> QuerySet[Clien
     covered_referral = Referral.objects.filter(
         _referral_active(today), Exists(covering_grant), client=OuterRef("pk")
     )
-    newest_consent = _newest_viewing_consents(today).filter(client=OuterRef("pk")).values("pk")
+    newest_consent = newest_viewing_consents(today).filter(client=OuterRef("pk")).values("pk")
     return Client.objects.alias(newest_consent=Subquery(newest_consent[:1])).filter(
         Exists(covered_referral),
         Exists(ServiceNeed.objects.filter(_need_documented(today), client=OuterRef("pk"))),
@@ -195,7 +209,7 @@ def _viewing_consent(client, at, today) -> tuple[int | None, Reason | None]:
 
     Only the newest answer counts: a later refusal overrides an earlier consent.
     """
-    newest = _newest_viewing_consents(today).filter(client=client).first()
+    newest = newest_viewing_consents(today).filter(client=client).first()
     if newest is None or newest.status == Consent.Status.REFUSED:
         return None, Reason.CONSENT_MISSING
     if newest.status == Consent.Status.WITHDRAWN and newest.withdrawn_at <= at:
@@ -217,7 +231,7 @@ def _need_documented(today: datetime.date) -> Q:
     return Q(status=ServiceNeed.Status.DOCUMENTED, assessed_on__lte=today)
 
 
-def _newest_viewing_consents(today: datetime.date) -> QuerySet[Consent]:
+def newest_viewing_consents(today: datetime.date) -> QuerySet[Consent]:
     return Consent.objects.filter(kind=Consent.Kind.VIEWING, signed_on__lte=today).order_by(
         "-signed_on", "-id"
     )

@@ -141,6 +141,11 @@ USE_I18N = True
 TIME_ZONE = "Europe/Helsinki"
 USE_TZ = True
 
+# Scans of signed consent forms: outside the web root and outside STATIC_ROOT, never served
+# except through the logged, policy-checked view.
+CONSENT_SCAN_ROOT = env_str("CONSENT_SCAN_ROOT", str(VAR_DIR / "consent-scans"))
+CONSENT_SCAN_MAX_BYTES = 10 * 1024 * 1024
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles"))
@@ -207,4 +212,6 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -10,6 +10,7 @@ from atmt.forms import SignInForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("clients/", include("clients.urls")),
+    path("clients/<int:client_id>/consents/", include("consent.urls")),
     path("access-log/", include("audit.urls")),
     path(
         "sign-in/",

@@ -35,6 +35,7 @@ class AccessEvent(models.Model):
 
     class Decision(models.TextChoices):
         ALLOWED = "allowed", _("allowed")
+        LIMITED = "limited", _("identity and consents only")
         DENIED = "denied", _("denied")
 
     event_id = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)

@@ -58,11 +58,11 @@ def access_event_record(
     allowed. `client_missing` records an attempt on a client that does not exist.
     """
     if client_missing:
-        allowed, reasons = False, [CLIENT_NOT_FOUND]
+        outcome, reasons = AccessEvent.Decision.DENIED, [CLIENT_NOT_FOUND]
     elif decision is None:
-        allowed, reasons = True, []
+        outcome, reasons = AccessEvent.Decision.ALLOWED, []
     else:
-        allowed, reasons = decision.allowed, list(decision.reasons)
+        outcome, reasons = _outcome(decision, sections), list(decision.reasons)
     return AccessEvent.objects.create(
         actor=actor,
         actor_username=actor.get_username(),
@@ -75,7 +75,7 @@ def access_event_record(
         sections=list(sections),
         purpose_code=purpose_code,
         purpose_text=purpose_text,
-        decision=AccessEvent.Decision.ALLOWED if allowed else AccessEvent.Decision.DENIED,
+        decision=outcome,
         reason_codes=reasons,
         basis=decision.basis if decision else {},
         decision_id=decision.decision_id if decision else None,
@@ -86,3 +86,10 @@ def access_event_record(
         session_hash=context.session_hash,
         ip_address=context.ip_address,
     )
+
+
+def _outcome(decision: Decision, sections) -> str:
+    if decision.allowed:
+        return AccessEvent.Decision.ALLOWED
+    # Shown in part: identity and consents while the consent is missing.
+    return AccessEvent.Decision.LIMITED if sections else AccessEvent.Decision.DENIED

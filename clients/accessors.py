@@ -9,11 +9,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from access.models import User
-from access.policy import Decision, clients_openable_by, clients_visible_to, decide
+from access.policy import (
+    Decision,
+    clients_openable_by,
+    clients_visible_to,
+    decide,
+    newest_viewing_consents,
+)
 from audit.models import AccessEvent
 from audit.services import RequestContext, access_event_record
 from clients.identity_code import IdentityCode
@@ -21,6 +27,8 @@ from clients.models import Client, Referral, ServiceNeed
 from consent.models import Consent
 
 RECORD_SECTIONS = ("identity", "referrals", "service_needs", "consents")
+# What a worker may see while only the consent is missing: enough to ask for it.
+CONSENT_SECTIONS = ("identity", "consents")
 SEARCH_RESULT_LIMIT = 50
 
 
@@ -48,12 +56,18 @@ class StatedPurpose:
 
 @dataclass(frozen=True)
 class ClientRecord:
+    """What may be shown of one client; `limited` when only identity and consents may be."""
+
     client: Client
     referrals: list[Referral]
     service_needs: list[ServiceNeed]
     consents: list[Consent]
     decision: Decision
     event: AccessEvent
+
+    @property
+    def limited(self) -> bool:
+        return not self.decision.allowed
 
 
 @dataclass(frozen=True)
@@ -70,7 +84,56 @@ def open_client_record(
     context: RequestContext,
     at: datetime.datetime | None = None,
 ) -> ClientRecord:
-    """Decide on, log and return one client's record; raise if it may not be shown."""
+    """Decide on, log and return one client's record; raise if nothing of it may be shown.
+
+    When only the consent is missing, the record comes back limited to identity and consents,
+    so that the worker can ask for the consent.
+    """
+    return _open_client(
+        actor=actor,
+        client_id=client_id,
+        purpose=purpose,
+        context=context,
+        action=AccessEvent.Action.VIEW,
+        sections_if_allowed=RECORD_SECTIONS,
+        at=at,
+    )
+
+
+def open_client_consents(
+    *,
+    actor: User,
+    client_id: int,
+    purpose: StatedPurpose | None,
+    context: RequestContext,
+    action: str = AccessEvent.Action.VIEW,
+    sections: tuple[str, ...] = CONSENT_SECTIONS,
+    at: datetime.datetime | None = None,
+) -> ClientRecord:
+    """For the consent pages: identity and consents, whether or not a consent exists yet."""
+    return _open_client(
+        actor=actor,
+        client_id=client_id,
+        purpose=purpose,
+        context=context,
+        action=action,
+        sections_if_allowed=sections,
+        sections_if_consent_missing=sections,
+        at=at,
+    )
+
+
+def _open_client(
+    *,
+    actor: User,
+    client_id: int,
+    purpose: StatedPurpose | None,
+    context: RequestContext,
+    action: str,
+    sections_if_allowed: tuple[str, ...],
+    sections_if_consent_missing: tuple[str, ...] = CONSENT_SECTIONS,
+    at: datetime.datetime | None,
+) -> ClientRecord:
     at = at or timezone.now()
     decision = record = None
     try:
@@ -80,17 +143,24 @@ def open_client_record(
                 _log_missing_client(actor=actor, client_id=client_id, context=context)
             else:
                 decision = decide(actor=actor, client=client, purpose=_code(purpose), at=at)
+                if decision.allowed:
+                    sections = sections_if_allowed
+                elif decision.consents_allowed:
+                    sections = sections_if_consent_missing
+                else:
+                    sections = ()
                 event = access_event_record(
                     actor=actor,
                     context=context,
-                    action=AccessEvent.Action.VIEW,
+                    action=action,
                     decision=decision,
                     client=client,
-                    sections=RECORD_SECTIONS if decision.allowed else (),
+                    sections=sections,
                     purpose_code=_code(purpose) or "",
                     purpose_text=purpose.note if purpose else "",
                 )
-                record = _record(client, decision, event) if decision.allowed else None
+                if sections:
+                    record = _record(client, decision, event, sections)
     except DatabaseError as error:
         raise AccessLogUnavailable from error
     # Raised only after the transaction has committed, so a refusal stays in the log.
@@ -171,20 +241,31 @@ def find_clients(
 
 
 def caseload(actor: User, *, at: datetime.datetime | None = None) -> QuerySet[Client]:
-    """The clients the actor may open now, for the caseload list (names and municipality only)."""
+    """The clients the actor may open now, with when their viewing consent ends (if it does)."""
+    at = at or timezone.now()
+    consent_ends = newest_viewing_consents(timezone.localdate(at)).filter(client=OuterRef("pk"))
     return (
-        clients_openable_by(actor, at=at or timezone.now())
+        clients_openable_by(actor, at=at)
         .select_related("home_municipality")
+        .annotate(consent_valid_until=Subquery(consent_ends.values("valid_until")[:1]))
         .order_by("last_name", "first_names", "pk")
     )
 
 
-def _record(client: Client, decision: Decision, event: AccessEvent) -> ClientRecord:
+def _record(client, decision, event, sections) -> ClientRecord:
+    """Fetch only the sections that may be shown: what is not fetched cannot leak."""
     return ClientRecord(
         client=client,
-        referrals=list(client.referrals.select_related("group", "recorded_by")),
-        service_needs=list(client.service_needs.select_related("recorded_by")),
-        consents=list(client.consents.select_related("recorded_by", "withdrawn_by")),
+        referrals=list(client.referrals.select_related("group", "recorded_by"))
+        if "referrals" in sections
+        else [],
+        service_needs=list(client.service_needs.select_related("recorded_by"))
+        if "service_needs" in sections
+        else [],
+        # A consent's form or scan is read through the consent itself.
+        consents=list(client.consents.select_related("recorded_by", "withdrawn_by"))
+        if any(section.startswith("consent") for section in sections)
+        else [],
         decision=decision,
         event=event,
     )

@@ -779,6 +779,12 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
                         valid_until=consent.valid_until,
                         withdrawn_at=consent.withdrawn_at,
                         withdrawn_by=users.get(consent.withdrawn_by or ""),
+                        withdrawal_channel=(
+                            Consent.WithdrawalChannel.PHONE if consent.withdrawn_at else ""
+                        ),
+                        place=Consent.Place.OHJAAMO,
+                        # Demo forms exist on paper only: there are no scans to attach.
+                        paper_held_confirmed=consent.status != Consent.Status.REFUSED,
                         recorded_by=users[consent.recorded_by],
                         recorded_at=_at(consent.signed_on, 10, 20),
                     )

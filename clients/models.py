@@ -2,7 +2,7 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from clients.identity_code import parse_identity_code, validate_identity_code
@@ -96,6 +96,14 @@ class Client(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_names} {self.last_name}"
+
+    @property
+    def mother_tongue_name(self) -> str:
+        """The language's name in the active interface language, or its code if unknown."""
+        try:
+            return gettext(get_language_info(self.mother_tongue)["name"])
+        except KeyError:
+            return self.mother_tongue
 
     @property
     def birth_date(self):

@@ -106,6 +106,7 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     kind = Consent.Kind.VIEWING
     status = Consent.Status.GIVEN
     signed_on = datetime.date(2025, 1, 3)
+    paper_held_confirmed = True
     recorded_by = factory.SubFactory(UserFactory)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from access.models import AccessGrant, User, WorkerAgreement
-from access.policy import Reason, clients_openable_by, decide
+from access.policy import CONSENT_REASONS, Reason, clients_openable_by, decide
 from access.roles import Role
 from clients.models import Client, Referral, ServiceNeed
 from consent.models import Consent
@@ -279,3 +279,19 @@ def test_set_form_agrees_at_the_boundary(world):
 
     assert list(clients_openable_by(world.worker, at=NOON - ONE_SECOND)) == [world.client]
     assert list(clients_openable_by(world.worker, at=NOON)) == []
+
+
+@pytest.mark.parametrize("reason", list(Reason), ids=str)
+def test_only_a_missing_consent_leaves_identity_and_consents_open(world, reason):
+    BREAKERS[reason](world)
+
+    decision = world.decide(purpose=purpose_unless_broken({reason}))
+
+    assert decision.consents_allowed is (reason in CONSENT_REASONS)
+
+
+def test_consents_stay_closed_when_another_condition_fails_too(world):
+    BREAKERS[Reason.CONSENT_MISSING](world)
+    BREAKERS[Reason.SERVICE_NEED_MISSING](world)
+
+    assert not world.decide().consents_allowed

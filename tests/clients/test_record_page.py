@@ -77,18 +77,37 @@ def test_purpose_is_reused_for_that_client_until_sign_out(worker_client, setting
     assert response.url.endswith("/purpose/")
 
 
-def test_missing_consent_is_explained_and_logged_without_showing_data(worker_client, setting):
+def test_missing_consent_is_explained_and_only_identity_and_consents_are_shown(
+    worker_client, setting
+):
+    state_purpose(worker_client, setting.without_consent)
+
+    response = worker_client.get(record_url(setting.without_consent))
+
+    assert response.status_code == 200
+    assert "Pyydä asiakasta allekirjoittamaan suostumuslomake." in response.text
+    assert setting.without_consent.identity_code in response.text  # to ask for the consent
+    assert setting.without_consent.service_needs.get().assessment not in response.text
+    assert "Asiakasryhmätunnisteet" not in response.text
+    event = AccessEvent.objects.get()
+    assert event.decision == AccessEvent.Decision.LIMITED
+    assert event.reason_codes == [Reason.CONSENT_MISSING]
+    assert event.sections == ["identity", "consents"]
+
+
+def test_other_failing_conditions_show_nothing_but_the_explanation(worker_client, setting):
+    setting.without_consent.service_needs.update(status="superseded")
     state_purpose(worker_client, setting.without_consent)
 
     response = worker_client.get(record_url(setting.without_consent))
 
     assert response.status_code == 403
+    assert "Pyydä työvoimaviranomaista dokumentoimaan asiakkaan palveluntarve." in response.text
     assert "Pyydä asiakasta allekirjoittamaan suostumuslomake." in response.text
     assert setting.without_consent.last_name not in response.text
     assert setting.without_consent.identity_code not in response.text
     event = AccessEvent.objects.get()
     assert event.decision == AccessEvent.Decision.DENIED
-    assert event.reason_codes == [Reason.CONSENT_MISSING]
     assert event.sections == []
 
 

@@ -1,0 +1,106 @@
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from atmt.forms import HdsFormMixin
+from consent.models import Consent
+from consent.scans import scan_content_type
+
+ANSWERS = [
+    (Consent.Status.GIVEN, _("The client gave the consent")),
+    (Consent.Status.REFUSED, _("The client refused")),
+]
+
+
+class ConsentRecordForm(HdsFormMixin, forms.Form):
+    """The client's answer on a signed form, with its evidence."""
+
+    kind = forms.ChoiceField(label=_("Kind of consent"), choices=Consent.Kind.choices)
+    status = forms.ChoiceField(label=_("Answer"), choices=ANSWERS, widget=forms.RadioSelect)
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    place = forms.ChoiceField(label=_("Where it was given"), choices=Consent.Place.choices)
+    valid_until = forms.DateField(
+        label=_("Valid until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day it is valid. Empty: valid until withdrawn."),
+    )
+    data_items = forms.CharField(
+        label=_("Which data"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    recipient = forms.CharField(label=_("Recipient"), required=False, max_length=300)
+    disclosure_purpose = forms.CharField(
+        label=_("For what purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    scan = forms.FileField(
+        label=_("Scan of the signed form (PDF, PNG or JPEG, at most 10 MB)"), required=False
+    )
+    paper_held_confirmed = forms.BooleanField(
+        label=_("No scan yet: I confirm that I hold the form signed by the client"),
+        required=False,
+    )
+
+    def __init__(self, *args, upload_name_was_unsafe=False, **kwargs):
+        # Set first: the design-system mixin validates a bound form while it starts.
+        self.upload_name_was_unsafe = upload_name_was_unsafe
+        super().__init__(*args, **kwargs)
+
+    def clean_signed_on(self):
+        signed_on = self.cleaned_data["signed_on"]
+        if signed_on > timezone.localdate():
+            raise ValidationError(_("The signing date cannot be in the future."))
+        return signed_on
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if self.upload_name_was_unsafe:
+            raise ValidationError(_("The file name must not contain folder names or “..”."))
+        if scan:
+            self.cleaned_data["scan_content_type"] = scan_content_type(scan)
+        return scan
+
+    def clean(self):
+        cleaned = super().clean()
+        signed_on, valid_until = cleaned.get("signed_on"), cleaned.get("valid_until")
+        if signed_on and valid_until and valid_until < signed_on:
+            self.add_error("valid_until", _("The consent cannot end before it was signed."))
+        if cleaned.get("kind") == Consent.Kind.HEALTH_DISCLOSURE:
+            for name in ("data_items", "recipient", "disclosure_purpose"):
+                if not cleaned.get(name, "").strip():
+                    self.add_error(
+                        name, _("A consent to disclose health data must say this specifically.")
+                    )
+        given = cleaned.get("status") == Consent.Status.GIVEN
+        evidence = cleaned.get("scan") or cleaned.get("paper_held_confirmed")
+        # A rejected scan already has its own error; asking for evidence too would repeat it.
+        if given and not evidence and "scan" not in self.errors:
+            self.add_error(
+                "paper_held_confirmed",
+                _("Attach the scan, or confirm that you hold the signed paper form."),
+            )
+        return cleaned
+
+    def valid_until_instant(self) -> datetime.datetime | None:
+        """The end of the last valid day, in Finnish time: the moment the consent stops counting."""
+        last_day = self.cleaned_data.get("valid_until")
+        if last_day is None:
+            return None
+        next_day = datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time())
+        return timezone.make_aware(next_day)
+
+
+class ConsentWithdrawForm(HdsFormMixin, forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How the client withdrew it"), choices=Consent.WithdrawalChannel.choices
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,83 @@
+"""Recording and withdrawing consents. Each takes the actor; nothing is deleted or overwritten."""
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from access.models import User
+from clients.models import Client
+from consent.models import Consent
+
+
+class ConsentNotWithdrawable(Exception):
+    """Only a given consent can be withdrawn."""
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    client: Client,
+    kind: str,
+    status: str,
+    signed_on: datetime.date,
+    place: str,
+    valid_until: datetime.datetime | None = None,
+    data_items: str = "",
+    recipient: str = "",
+    disclosure_purpose: str = "",
+    scan: UploadedFile | None = None,
+    scan_content_type: str = "",
+    paper_held_confirmed: bool = False,
+) -> Consent:
+    """Record the client's answer. A new answer never changes an earlier one: the newest counts."""
+    consent = Consent(
+        client=client,
+        kind=kind,
+        status=status,
+        signed_on=signed_on,
+        place=place,
+        valid_until=valid_until,
+        data_items=data_items,
+        recipient=recipient,
+        disclosure_purpose=disclosure_purpose,
+        scan_content_type=scan_content_type if scan else "",
+        paper_held_confirmed=paper_held_confirmed and not scan,
+        recorded_by=actor,
+    )
+    if scan:
+        consent.scan = scan  # stored under a generated name when saved
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *,
+    actor: User,
+    consent: Consent,
+    channel: str,
+    note: str = "",
+    at: datetime.datetime | None = None,
+) -> Consent:
+    """Withdraw a given consent; it stops counting at `at` (now), for every open session too."""
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.status != Consent.Status.GIVEN:
+        raise ConsentNotWithdrawable
+    consent.status = Consent.Status.WITHDRAWN
+    consent.withdrawn_at = at or timezone.now()
+    consent.withdrawn_by = actor
+    consent.withdrawal_channel = channel
+    consent.withdrawal_note = note
+    consent.save(
+        update_fields=[
+            "status",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_channel",
+            "withdrawal_note",
+        ]
+    )
+    return consent

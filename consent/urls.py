@@ -1,0 +1,14 @@
+from django.urls import path
+
+from consent import views
+
+app_name = "consent"
+
+# Included under clients/<int:client_id>/consents/.
+urlpatterns = [
+    path("", views.consent_list, name="list"),
+    path("form/", views.consent_form_print, name="form"),
+    path("new/", views.consent_new, name="new"),
+    path("<int:consent_id>/withdraw/", views.consent_withdraw_page, name="withdraw"),
+    path("<int:consent_id>/scan/", views.consent_scan, name="scan"),
+]
