@@ -114,7 +114,22 @@ class Client(models.Model):
         return parse_identity_code(self.identity_code).is_temporary
 
 
-class Referral(models.Model):
+class RecordedRow(models.Model):
+    """Who recorded a row, and when: part of every entry about a client (act 916/2012, 13:4)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Referral(RecordedRow):
     """The labour authority's referral of a client, with a client group tag (agreement §4)."""
 
     client = models.ForeignKey(
@@ -133,13 +148,6 @@ class Referral(models.Model):
         max_length=200,
         help_text=_("Where the information came from, if not from the client."),
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("referral")
@@ -157,7 +165,7 @@ class Referral(models.Model):
         return f"{self.group} ({self.referred_on:%Y-%m-%d})"
 
 
-class ServiceNeed(models.Model):
+class ServiceNeed(RecordedRow):
     """A service-need assessment. A new one supersedes the previous; none is ever overwritten."""
 
     class Status(models.TextChoices):
@@ -172,13 +180,6 @@ class ServiceNeed(models.Model):
     assessed_by = models.CharField(_("assessed by"), max_length=200)
     source = models.CharField(_("source of the information"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DOCUMENTED)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("service need")

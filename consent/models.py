@@ -5,10 +5,9 @@ from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client
+from clients.models import Client, RecordedRow
 
 
 class ScanStorage(FileSystemStorage):
@@ -35,7 +34,7 @@ def scan_file_name(consent, filename: str) -> str:
     return f"{uuid.uuid4().hex}{consent.scan_extension}"
 
 
-class Consent(models.Model):
+class Consent(RecordedRow):
     """A client's answer to one kind of consent. A withdrawal is recorded on it, never deleted.
 
     A given consent counts only with its evidence: the scanned signed form, or, while the scan
@@ -100,13 +99,6 @@ class Consent(models.Model):
         _("withdrawn through"), max_length=20, choices=WithdrawalChannel, blank=True
     )
     withdrawal_note = models.TextField(_("note on the withdrawal"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("consent")

@@ -119,14 +119,8 @@ def screenshot_dir():
     return SCREENSHOT_DIR
 
 
-@pytest.fixture(autouse=True)
-def browser_errors(page: Page):
-    """Fail the test if any page it visits logs an error, a CSP violation above all.
-
-    Collects console messages of type error (a resource that failed to load, a script's
-    console.error), uncaught script exceptions, and Content Security Policy violations.
-    """
-    errors: list[str] = []
+def watch_for_errors(page: Page, errors: list[str]) -> None:
+    """Add to `errors` every error that `page` reports: see `browser_errors`."""
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -145,5 +139,28 @@ def browser_errors(page: Page):
         "document.addEventListener('securitypolicyviolation', (event) => console.error("
         "`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`));"
     )
+
+
+@pytest.fixture(autouse=True)
+def browser_errors(page: Page):
+    """Fail the test if any page it visits logs an error, a CSP violation above all.
+
+    Collects console messages of type error (a resource that failed to load, a script's
+    console.error), uncaught script exceptions, and Content Security Policy violations.
+    `other_page` reports into the same list.
+    """
+    errors: list[str] = []
+    watch_for_errors(page, errors)
     yield errors
     assert errors == [], "the browser reported errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def other_page(new_context, browser_errors) -> Page:
+    """A page in a browser context of its own: another session, as on a colleague's computer.
+
+    Its errors fail the test as those of `page` do.
+    """
+    page = new_context().new_page()
+    watch_for_errors(page, browser_errors)
+    return page

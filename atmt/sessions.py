@@ -1,0 +1,59 @@
+"""Session limits: signed out after 15 idle minutes, and 12 hours after signing in at the latest.
+
+The limits live in the session itself and are checked on every request, so they hold whatever
+the browser does with its cookie.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+IDLE_LIMIT = datetime.timedelta(minutes=15)
+ABSOLUTE_LIMIT = datetime.timedelta(hours=12)
+# Activity is written back at most this often: a write on every request would be wasted.
+ACTIVITY_RESOLUTION = datetime.timedelta(minutes=1)
+
+SIGNED_IN_AT = "atmt.signed_in_at"
+LAST_ACTIVE_AT = "atmt.last_active_at"
+
+
+@receiver(user_logged_in)
+def start_session_clock(sender, request, user, **kwargs):
+    now = timezone.now().timestamp()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_ACTIVE_AT] = now
+
+
+class SessionLimitsMiddleware:
+    """Sign out a session past either limit; the sign-in requirement then sends it to sign in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            self.enforce(request, timezone.now().timestamp())
+        return self.get_response(request)
+
+    def enforce(self, request, now: float) -> None:
+        signed_in_at = request.session.get(SIGNED_IN_AT)
+        last_active_at = request.session.get(LAST_ACTIVE_AT)
+        if signed_in_at is None or last_active_at is None:
+            # A session without the clock predates it or was tampered with: start again.
+            self.end(request, _("Please sign in again."))
+        elif now - signed_in_at >= ABSOLUTE_LIMIT.total_seconds():
+            self.end(request, _("You were signed out: a session lasts 12 hours at most."))
+        elif now - last_active_at >= IDLE_LIMIT.total_seconds():
+            self.end(request, _("You were signed out after 15 minutes without activity."))
+        elif now - last_active_at >= ACTIVITY_RESOLUTION.total_seconds():
+            request.session[LAST_ACTIVE_AT] = now
+
+    @staticmethod
+    def end(request, message: str) -> None:
+        logout(request)  # flushes the session on the server too
+        messages.info(request, message)
