@@ -3,8 +3,9 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate as django_authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from access.demo import DEMO_PASSWORD
 from access.models import User
@@ -103,3 +104,8 @@ def test_demo_data_is_refused_in_production(settings):
         load_demo_data()
 
     assert not User.objects.exists()
+
+
+def authenticate(**credentials):
+    """Sign-in as the sign-in page does it: with a request, as the lockout guard requires."""
+    return django_authenticate(request=RequestFactory().post("/sign-in/"), **credentials)

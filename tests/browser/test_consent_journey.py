@@ -8,6 +8,7 @@ is limited again, at once, in every session. Each step's screenshot goes to var/
 for a person to look at, beside the printed form's first page.
 """
 
+import datetime
 import re
 import subprocess
 from pathlib import Path
@@ -17,7 +18,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from clients.demo import DEMO_SPECIAL_CLIENTS, DemoSpecialClient
+from clients.demo import DEMO_SPECIAL_CLIENTS
+from clients.models import Client, Municipality
+from tests.factories import (
+    ClientFactory,
+    ReferralFactory,
+    ServiceNeedFactory,
+    client_group,
+    identity_code_for,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +48,7 @@ WITHDRAWAL_NOTE = "Asiakas soitti ja perui suostumuksen. Ohjeistettu uuden lomak
 FORM_TITLE_FI = "Suostumus asiakastietojen katseluun"
 FORM_WORDS_FI = ("Allekirjoitus", "Asiakkaan allekirjoitus", "Nimen selvennys")
 FORM_TITLE_SV = "Samtycke till visning av klientuppgifter"
+FORM_WORDS_SV = ("Underskrift", "Klientens underskrift", "Namnförtydligande")
 
 
 @pytest.fixture
@@ -65,16 +75,16 @@ def nav_link(page: Page, name: str):
     )
 
 
-def find_and_open(page: Page, client: DemoSpecialClient, purpose: str) -> None:
+def find_and_open(page: Page, first_names: str, last_name: str, purpose: str) -> None:
     """Search for the client by last name and open the record for `purpose`."""
     nav_link(page, "Hae asiakasta").click()
     expect(heading(page)).to_have_text("Hae asiakasta")
-    page.get_by_label("Sukunimi").fill(client.last_name)
+    page.get_by_label("Sukunimi").fill(last_name)
     page.get_by_role("button", name="Hae", exact=True).click()
     row = (
         page.get_by_role("region", name=re.compile(r"löytyi$"))
         .get_by_role("row")
-        .filter(has_text=f"{client.last_name}, {client.first_names}")
+        .filter(has_text=f"{last_name}, {first_names}")
     )
     expect(row).to_have_count(1)
     row.get_by_role("link", name=re.compile(r"^Avaa tiedot")).click()
@@ -84,7 +94,7 @@ def find_and_open(page: Page, client: DemoSpecialClient, purpose: str) -> None:
     expect(page.get_by_label(purpose, exact=True)).to_be_checked()
     page.get_by_role("button", name="Avaa tiedot", exact=True).click()
     expect(page).to_have_url(re.compile(r"/clients/\d+/$"))
-    expect(heading(page)).to_have_text(client.name)
+    expect(heading(page)).to_have_text(f"{first_names} {last_name}")
 
 
 def limited_notice(page: Page):
@@ -124,6 +134,27 @@ def pdf_text(path: Path) -> str:
     return " ".join(text.split())
 
 
+def print_viewing_form(page: Page, stem: Path) -> str:
+    """Print the viewing-consent form from the consents page; return the PDF's text.
+
+    Keeps the PDF as `stem`.pdf and its first page, for a person to look at, as `stem`.png.
+    """
+    ask = section(page, "Pyydä suostumusta")
+    ask.get_by_label("Suostumuksen laji").select_option("viewing")
+    with page.expect_download() as download_info:
+        ask.get_by_role("button", name="Tulosta lomake (PDF)").click()
+    download = download_info.value
+    # The file name names the kind only, never the client.
+    assert download.suggested_filename == "consent-form-viewing.pdf"
+    pdf = stem.with_suffix(".pdf")
+    download.save_as(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", pdf, stem],
+        check=True,
+    )
+    return pdf_text(pdf)
+
+
 def scanned_form(folder: Path) -> Path:
     """A small, real one-page PDF, as a scanner would save the signed form."""
     writer = pypdf.PdfWriter()
@@ -145,7 +176,7 @@ def test_case_worker_asks_records_and_withdraws_a_consent(
     expect(heading(page)).to_have_text("Asiakastyö")
 
     # Suominen has given no consent: identity and consents only, and what to do about it.
-    find_and_open(page, SUOMINEN, PURPOSE)
+    find_and_open(page, SUOMINEN.first_names, SUOMINEN.last_name, PURPOSE)
     record_url = page.url
     expect(page.get_by_text(f"Käyttötarkoitus: {PURPOSE}")).to_be_visible()
     expect_limited(page, NO_CONSENT)
@@ -162,40 +193,13 @@ def test_case_worker_asks_records_and_withdraws_a_consent(
     screenshot("2-consents-none-fi")
 
     # Print the viewing-consent form: a PDF download, in her language of service.
-    ask = section(page, "Pyydä suostumusta")
-    ask.get_by_label("Suostumuksen laji").select_option(
-        label="Tietojen katselu asiakastietojärjestelmässä"
-    )
-    with page.expect_download() as download_info:
-        ask.get_by_role("button", name="Tulosta lomake (PDF)").click()
-    download = download_info.value
-    assert download.suggested_filename == "consent-form-viewing.pdf"
-    form_pdf = screenshot_dir / "consent-journey-3-form-viewing-fi.pdf"
-    download.save_as(form_pdf)
-    text = pdf_text(form_pdf)
+    text = print_viewing_form(page, screenshot_dir / "consent-journey-3-form-viewing-fi")
     assert SUOMINEN.name in text, text
     assert SUOMINEN.identity_code in text, text
     assert FORM_TITLE_FI in text, text
     for words in FORM_WORDS_FI:
         assert words in text, (words, text)
     assert FORM_TITLE_SV not in text, text
-    assert "Underskrift" not in text, text
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "80",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(form_pdf),
-            str(screenshot_dir / "consent-journey-3-form-viewing-fi"),
-        ],
-        check=True,
-    )
     # The download left the page where it was.
     expect(heading(page)).to_have_text("Suostumukset")
 
@@ -285,7 +289,7 @@ def test_withdrawal_takes_effect_at_once_in_another_session(
     for each in (page, other_page):
         each.goto(f"{live_server.url}/")
         sign_in(each, "ohjaaja", demo_clients)
-        find_and_open(each, KAIKKONEN, PURPOSE)
+        find_and_open(each, KAIKKONEN.first_names, KAIKKONEN.last_name, PURPOSE)
     expect_full(other_page)
 
     # At the other, the worker records that Kaikkonen withdrew his consent.
@@ -302,3 +306,40 @@ def test_withdrawal_takes_effect_at_once_in_another_session(
     other_page.screenshot(
         path=screenshot_dir / "consent-journey-10-other-session-limited-fi.png", full_page=True
     )
+
+
+def test_printed_form_is_in_the_clients_language_of_service(
+    page: Page, live_server, demo_clients, screenshot_dir
+):
+    """A Swedish-speaking client's form is in Swedish, though the worker uses ATMT in Finnish."""
+    joensuu = Municipality.objects.get(code="167")
+    code = identity_code_for(datetime.date(2006, 4, 12), 564)
+    assert not Client.objects.filter(identity_code=code).exists()  # not one of the demo's
+    client = ClientFactory(
+        identity_code=code,
+        first_names="Ebba Linnea",
+        last_name="Sjöholm",
+        home_municipality=joensuu,
+        mother_tongue="sv",
+        service_language="sv",
+    )
+    ReferralFactory(client=client, group=client_group("ohjaamo_youth"))
+    ServiceNeedFactory(client=client)  # in ohjaaja's grant, and only the consent missing
+
+    page.goto(f"{live_server.url}/")
+    sign_in(page, "ohjaaja", demo_clients)
+    find_and_open(page, "Ebba Linnea", "Sjöholm", PURPOSE)
+    expect_limited(page, NO_CONSENT)
+    limited_notice(page).get_by_role("link", name="Pyydä ja kirjaa suostumus").click()
+    expect(heading(page)).to_have_text("Suostumukset")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+    expect(page.get_by_text("asiakkaan asiointikielellä (ruotsi)")).to_be_visible()
+
+    text = print_viewing_form(page, screenshot_dir / "consent-journey-11-form-viewing-sv")
+    assert "Ebba Linnea Sjöholm" in text, text
+    assert client.identity_code in text, text
+    assert FORM_TITLE_SV in text, text
+    for words in FORM_WORDS_SV:
+        assert words in text, (words, text)
+    assert FORM_TITLE_FI not in text, text
+    assert "Allekirjoitus" not in text, text
