@@ -50,3 +50,16 @@ def test_supervisor_sees_views_and_denials_in_the_log(client, logged_view, setti
 
 def test_case_worker_cannot_read_the_log(worker_client, setting):
     assert worker_client.get("/access-log/").status_code == 403
+
+
+def test_supervisor_sees_what_was_searched_for_with_the_identity_code_masked(
+    client, worker_client, setting
+):
+    code = setting.openable.identity_code
+    worker_client.post("/clients/search/", {"identity_code": code})
+    client.force_login(UserFactory(roles=[Role.SUPERVISOR]))
+
+    response = client.get("/access-log/")
+
+    assert f"“{code[:6]}-****”" in response.text
+    assert code not in response.text
