@@ -39,7 +39,7 @@ PURPOSE = "Suostumuksen pyytäminen tai kirjaaminen"
 LIMITED = "Näytetään vain henkilötiedot ja suostumukset"
 NO_CONSENT = "Asiakas ei ole antanut kirjallista suostumusta tietojensa katseluun."
 ASK_TO_SIGN = "Pyydä asiakasta allekirjoittamaan suostumuslomake."
-WITHDRAWN = "Asiakas on perunut suostumuksensa tietojensa katseluun."
+WITHDRAWN = "Asiakas on peruuttanut suostumuksensa tietojensa katseluun."
 VIEWING_CONSENT = "Tietojen katselu asiakastietojärjestelmässä"  # the kind, as the pages name it
 WITHDRAWAL_NOTE = "Asiakas soitti ja perui suostumuksen. Ohjeistettu uuden lomakkeen käytöstä."
 
@@ -251,27 +251,27 @@ def test_case_worker_asks_records_and_withdraws_a_consent(
     # She phones to withdraw it.
     page.get_by_role("link", name=re.compile(r"^Suostumukset: lomakkeet")).click()
     expect(heading(page)).to_have_text("Suostumukset")
-    consent_card(page, "annettu").get_by_role("link", name="Kirjaa peruminen").click()
-    expect(heading(page)).to_have_text("Kirjaa peruminen")
-    page.get_by_label("Miten asiakas perui suostumuksen").select_option(label="puhelimitse")
+    consent_card(page, "annettu").get_by_role("link", name="Kirjaa peruutus").click()
+    expect(heading(page)).to_have_text("Kirjaa peruutus")
+    page.get_by_label("Miten asiakas peruutti suostumuksen").select_option(label="puhelimitse")
     page.get_by_label("Lisätieto (vapaaehtoinen)").fill(WITHDRAWAL_NOTE)
     screenshot("7-withdrawal-form-fi")
-    page.get_by_role("button", name="Peru suostumus").click()
+    page.get_by_role("button", name="Peruuta suostumus").click()
 
     expect(heading(page)).to_have_text("Suostumukset")
-    expect(page.get_by_text("Suostumus on peruttu. Se ei ole enää voimassa.")).to_be_visible()
-    withdrawn = consent_card(page, "peruttu")
+    expect(page.get_by_text("Suostumus on peruutettu. Se ei ole enää voimassa.")).to_be_visible()
+    withdrawn = consent_card(page, "peruutettu")
     expect(withdrawn).to_have_count(1)
     expect(consent_card(page, "annettu")).to_have_count(0)
     expect(withdrawn).to_contain_text(f"puhelimitse, {WORKER_NAME}: {WITHDRAWAL_NOTE}")
-    expect(withdrawn.get_by_role("link", name="Kirjaa peruminen")).to_have_count(0)
+    expect(withdrawn.get_by_role("link", name="Kirjaa peruutus")).to_have_count(0)
     expect(withdrawn.get_by_role("link", name="Allekirjoitetun lomakkeen skannaus")).to_be_visible()
     withdrawn.get_by_text("Historia", exact=True).click()
     history = withdrawn.get_by_role("listitem")
     expect(history).to_have_count(2)  # recorded, then withdrawn
     expect(history.nth(0)).to_contain_text(WORKER_NAME)
     expect(history.nth(1)).to_contain_text(WORKER_NAME)
-    expect(history.nth(1)).to_contain_text("peruttu")
+    expect(history.nth(1)).to_contain_text("peruutettu")
     screenshot("8-consent-withdrawn-fi")
 
     # The record is limited again, and says why.
@@ -294,10 +294,10 @@ def test_withdrawal_takes_effect_at_once_in_another_session(
 
     # At the other, the worker records that Kaikkonen withdrew his consent.
     page.get_by_role("link", name=re.compile(r"^Suostumukset: lomakkeet")).click()
-    consent_card(page, "annettu").get_by_role("link", name="Kirjaa peruminen").click()
-    page.get_by_label("Miten asiakas perui suostumuksen").select_option(label="puhelimitse")
-    page.get_by_role("button", name="Peru suostumus").click()
-    expect(consent_card(page, "peruttu")).to_have_count(1)
+    consent_card(page, "annettu").get_by_role("link", name="Kirjaa peruutus").click()
+    page.get_by_label("Miten asiakas peruutti suostumuksen").select_option(label="puhelimitse")
+    page.get_by_role("button", name="Peruuta suostumus").click()
+    expect(consent_card(page, "peruutettu")).to_have_count(1)
 
     # The open record's very next load is limited.
     other_page.reload()

@@ -176,3 +176,32 @@ def test_a_consent_without_a_scan_has_nothing_to_serve(worker_client, setting):
     state_purpose(worker_client, setting.openable)
 
     assert worker_client.get(scan_url(consent)).status_code == 404
+
+
+def test_uploads_work_with_the_csrf_check_as_a_browser_meets_it(setting, scan_root):
+    """The CSRF check must not read the upload before the noticing parser is in place."""
+    browser = BrowserSession(enforce_csrf_checks=True)
+    browser.force_login(setting.worker)
+    client_pages = f"/clients/{setting.without_consent.pk}"
+    browser.get(f"{client_pages}/purpose/")
+    token = browser.cookies["csrftoken"].value
+    browser.post(f"{client_pages}/purpose/", {"purpose": "consent", "csrfmiddlewaretoken": token})
+    fields = {
+        "kind": "viewing",
+        "status": "given",
+        "signed_on": timezone.localdate().isoformat(),
+        "place": "other",
+    }
+
+    refused = browser.post(
+        f"{client_pages}/consents/new/",
+        fields | {"scan": SimpleUploadedFile("s.pdf", pdf_bytes())},
+    )
+    saved = browser.post(
+        f"{client_pages}/consents/new/",
+        fields | {"scan": SimpleUploadedFile("s.pdf", pdf_bytes()), "csrfmiddlewaretoken": token},
+    )
+
+    assert refused.status_code == 403
+    assert saved.status_code == 302
+    assert len(stored_scans(scan_root)) == 1

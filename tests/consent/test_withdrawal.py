@@ -26,7 +26,7 @@ def test_withdrawal_denies_the_very_next_request_also_in_another_open_session(
     assert response.status_code == 302
     after = other_session.get(record)
     assert assessment not in after.text
-    assert "Asiakas on perunut suostumuksensa" in after.text
+    assert "Asiakas on peruuttanut suostumuksensa" in after.text
 
 
 def test_withdrawal_keeps_the_consent_and_records_who_when_and_how(worker_client, setting):
@@ -56,7 +56,7 @@ def test_a_withdrawn_consent_cannot_be_withdrawn_again(worker_client, setting):
 
     response = worker_client.post(url, {"channel": "writing"}, follow=True)
 
-    assert "Vain annetun suostumuksen voi perua." in response.text
+    assert "Vain annetun suostumuksen voi peruuttaa." in response.text
     assert Consent.objects.get(pk=consent.pk).withdrawn_at == first
 
 
