@@ -2,6 +2,7 @@
 
 import datetime
 
+from auditlog.context import set_actor
 from django.db import transaction
 
 from access.models import User
@@ -21,15 +22,16 @@ def service_need_document(
     """Record a new service-need assessment; the one it replaces stays, marked superseded."""
     # Lock the client's row so that two assessments recorded at once cannot both stay current.
     Client.objects.select_for_update().filter(pk=client.pk).first()
-    for previous in client.service_needs.filter(status=ServiceNeed.Status.DOCUMENTED):
-        # One save per row (not a queryset update) so the change history records each.
-        previous.status = ServiceNeed.Status.SUPERSEDED
-        previous.save(update_fields=["status"])
-    return ServiceNeed.objects.create(
-        client=client,
-        assessment=assessment,
-        assessed_on=assessed_on,
-        assessed_by=assessed_by,
-        source=source,
-        recorded_by=actor,
-    )
+    with set_actor(actor):  # the change history names the actor, also outside a request
+        for previous in client.service_needs.filter(status=ServiceNeed.Status.DOCUMENTED):
+            # One save per row (not a queryset update) so the change history records each.
+            previous.status = ServiceNeed.Status.SUPERSEDED
+            previous.save(update_fields=["status"])
+        return ServiceNeed.objects.create(
+            client=client,
+            assessment=assessment,
+            assessed_on=assessed_on,
+            assessed_by=assessed_by,
+            source=source,
+            recorded_by=actor,
+        )

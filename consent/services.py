@@ -2,6 +2,7 @@
 
 import datetime
 
+from auditlog.context import set_actor
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -49,7 +50,8 @@ def consent_record(
     )
     if scan:
         consent.scan = scan  # stored under a generated name when saved
-    consent.save()
+    with set_actor(actor):  # the change history names the actor, also outside a request
+        consent.save()
     return consent
 
 
@@ -71,13 +73,14 @@ def consent_withdraw(
     consent.withdrawn_by = actor
     consent.withdrawal_channel = channel
     consent.withdrawal_note = note
-    consent.save(
-        update_fields=[
-            "status",
-            "withdrawn_at",
-            "withdrawn_by",
-            "withdrawal_channel",
-            "withdrawal_note",
-        ]
-    )
+    with set_actor(actor):
+        consent.save(
+            update_fields=[
+                "status",
+                "withdrawn_at",
+                "withdrawn_by",
+                "withdrawal_channel",
+                "withdrawal_note",
+            ]
+        )
     return consent

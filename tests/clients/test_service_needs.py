@@ -2,7 +2,6 @@
 
 import datetime
 
-from auditlog.context import set_actor
 from auditlog.models import LogEntry
 
 from clients.models import ServiceNeed
@@ -37,15 +36,14 @@ def test_a_new_assessment_supersedes_the_previous_and_keeps_it(case_worker):
 def test_the_change_history_names_who_superseded_it(case_worker):
     first = ServiceNeedFactory()
 
-    with set_actor(case_worker):
-        service_need_document(
-            actor=case_worker,
-            client=first.client,
-            assessment="Uusi arvio",
-            assessed_on=datetime.date(2026, 3, 1),
-            assessed_by="Työllisyysasiantuntija",
-            source="Asiakastapaaminen",
-        )
+    service_need_document(
+        actor=case_worker,
+        client=first.client,
+        assessment="Uusi arvio",
+        assessed_on=datetime.date(2026, 3, 1),
+        assessed_by="Työllisyysasiantuntija",
+        source="Asiakastapaaminen",
+    )
 
     change = LogEntry.objects.get_for_object(first).filter(action=LogEntry.Action.UPDATE).get()
     assert change.actor == case_worker
