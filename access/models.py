@@ -113,3 +113,67 @@ class AccessGrant(models.Model):
 auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
 auditlog.register(WorkerAgreement)
 auditlog.register(AccessGrant, m2m_fields={"client_groups"})
+
+
+class AccessApplication(models.Model):
+    """An application for a personal access right (act 916/2012 13:4a): granted only on one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting decision")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    applicant = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="applications", verbose_name=_("applicant")
+    )
+    applied_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("applied by"),
+        help_text=_("The applicant, or their manager applying for them."),
+    )
+    applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
+    municipality = models.ForeignKey(
+        "clients.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    client_groups = models.ManyToManyField(
+        "clients.ClientGroup", related_name="+", verbose_name=_("client groups")
+    )
+    authority = models.CharField(_("authority"), max_length=10, choices=AccessGrant.Authority)
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"))
+    tasks = models.TextField(_("tasks that justify the access"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    grant = models.OneToOneField(
+        AccessGrant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="application",
+        verbose_name=_("grant"),
+    )
+
+    class Meta:
+        verbose_name = _("access application")
+        verbose_name_plural = _("access applications")
+        ordering = ["-applied_at", "-id"]
+
+    def __str__(self):
+        return f"{self.applicant}, {self.municipality} ({self.get_status_display()})"
+
+
+auditlog.register(AccessApplication, m2m_fields={"client_groups"})

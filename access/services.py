@@ -4,20 +4,155 @@ The access policy reads grants and agreements at the moment of every request, so
 functions write takes effect on the worker's very next request, in every open session.
 """
 
+import calendar
 import datetime
+from dataclasses import dataclass
 
 from auditlog.context import set_actor
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from access.models import AccessGrant, User, WorkerAgreement
+from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
+from clients.models import ClientGroup, Municipality
 
 # Either party may terminate a worker agreement in writing with two weeks' notice (seed 000 §9).
 AGREEMENT_NOTICE_PERIOD = datetime.timedelta(days=14)
+# Stored as the revocation reason, in the service's language: it is a record, not a message.
+DUTIES_CHANGED = "Tehtävät muuttuivat: työntekijän sopimus raukesi."
 
 
 class AccessChangeRefused(Exception):
-    """The change is not allowed; the message says why, for the administrator."""
+    """The change is not allowed; the (translated) message says why, for the administrator."""
+
+
+@dataclass(frozen=True)
+class GrantScope:
+    """What an application asks for, or what a decision grants."""
+
+    municipality: Municipality
+    client_groups: tuple[ClientGroup, ...]
+    authority: str
+    valid_from: datetime.datetime
+    valid_until: datetime.datetime
+
+
+@transaction.atomic
+def access_application_submit(
+    *, actor: User, applicant: User, scope: GrantScope, tasks: str
+) -> AccessApplication:
+    """Apply for an access right, for oneself or, as their manager, for a worker."""
+    _check_scope(scope)
+    if not tasks.strip():
+        raise AccessChangeRefused(_("Describe the tasks that need the access."))
+    with set_actor(actor):
+        application = AccessApplication.objects.create(
+            applicant=applicant,
+            applied_by=actor,
+            municipality=scope.municipality,
+            authority=scope.authority,
+            valid_from=scope.valid_from,
+            valid_until=scope.valid_until,
+            tasks=tasks.strip(),
+        )
+        application.client_groups.set(scope.client_groups)
+    return application
+
+
+@transaction.atomic
+def access_application_approve(
+    *, actor: User, application: AccessApplication, granted: GrantScope, reason: str = ""
+) -> AccessGrant:
+    """Approve, possibly narrowing the scope or shortening the time; the grant is created."""
+    application = _pending(application, actor)
+    _check_scope(granted)
+    _check_within(granted, application)
+    with set_actor(actor):
+        grant = AccessGrant.objects.create(
+            grantee=application.applicant,
+            municipality=granted.municipality,
+            authority=granted.authority,
+            valid_from=granted.valid_from,
+            valid_until=granted.valid_until,
+            reason=application.tasks,
+            granted_by=actor,
+        )
+        grant.client_groups.set(granted.client_groups)
+        _decide(application, actor, AccessApplication.Status.APPROVED, reason, grant=grant)
+    return grant
+
+
+@transaction.atomic
+def access_application_reject(
+    *, actor: User, application: AccessApplication, reason: str
+) -> AccessApplication:
+    application = _pending(application, actor)
+    if not reason.strip():
+        raise AccessChangeRefused(_("A rejection needs a reason."))
+    with set_actor(actor):
+        _decide(application, actor, AccessApplication.Status.REJECTED, reason)
+    return application
+
+
+def _pending(application: AccessApplication, actor: User) -> AccessApplication:
+    application = AccessApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != AccessApplication.Status.PENDING:
+        raise AccessChangeRefused(_("The application has already been decided."))
+    if actor.pk in (application.applicant_id, application.applied_by_id):
+        raise AccessChangeRefused(
+            _("Nobody may decide on their own application or grant access to themselves.")
+        )
+    return application
+
+
+def _decide(application, actor, status, reason, grant=None) -> None:
+    application.status = status
+    application.decided_by = actor
+    application.decided_at = timezone.now()
+    application.decision_reason = reason.strip()
+    application.grant = grant
+    application.save()
+
+
+def _check_scope(scope: GrantScope) -> None:
+    if not scope.client_groups:
+        raise AccessChangeRefused(_("Choose at least one client group."))
+    if scope.valid_until <= scope.valid_from:
+        raise AccessChangeRefused(_("The end must come after the start."))
+    if scope.valid_until > _months_later(scope.valid_from, settings.GRANT_MAX_MONTHS):
+        raise AccessChangeRefused(
+            _("An access right lasts at most %(months)d months.")
+            % {"months": settings.GRANT_MAX_MONTHS}
+        )
+
+
+def _check_within(granted: GrantScope, application: AccessApplication) -> None:
+    """A decision may narrow or shorten what was applied for, never widen or lengthen it."""
+    applied_groups = set(application.client_groups.values_list("pk", flat=True))
+    authority_widened = (
+        granted.authority == AccessGrant.Authority.RECORD
+        and application.authority == AccessGrant.Authority.VIEW
+    )
+    if (
+        granted.municipality.pk != application.municipality_id
+        or not {group.pk for group in granted.client_groups} <= applied_groups
+        or authority_widened
+        or granted.valid_from < application.valid_from
+        or granted.valid_until > application.valid_until
+    ):
+        raise AccessChangeRefused(
+            _("A decision may narrow or shorten what was applied for, but not widen it.")
+        )
+
+
+def _months_later(moment: datetime.datetime, months: int) -> datetime.datetime:
+    """The same time of day `months` later; the 31st becomes the month's last day if needed."""
+    local = timezone.localtime(moment)
+    year, month = divmod(local.month - 1 + months, 12)
+    year += local.year
+    day = min(local.day, calendar.monthrange(year, month + 1)[1])
+    return local.replace(year=year, month=month + 1, day=day)
 
 
 @transaction.atomic
@@ -28,11 +163,11 @@ def grant_revoke(
     at = at or timezone.now()
     grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
     if not reason.strip():
-        raise AccessChangeRefused("a revocation needs a reason")
+        raise AccessChangeRefused(_("A revocation needs a reason."))
     if grant.revoked_at is not None:
-        raise AccessChangeRefused("the grant has already been revoked")
+        raise AccessChangeRefused(_("The access right has already been revoked."))
     if grant.valid_until <= at:
-        raise AccessChangeRefused("the grant has already ended")
+        raise AccessChangeRefused(_("The access right has already ended."))
     grant.revoked_at = at
     grant.revoked_by = actor
     grant.revocation_reason = reason.strip()
@@ -49,7 +184,7 @@ def agreement_terminate(
     agreement = WorkerAgreement.objects.select_for_update().get(pk=agreement.pk)
     ends_at = _start_of_day(notice_given_on + AGREEMENT_NOTICE_PERIOD)
     if agreement.ends_at is not None and agreement.ends_at <= ends_at:
-        raise AccessChangeRefused("the agreement already ends by then")
+        raise AccessChangeRefused(_("The agreement already ends by then."))
     agreement.ends_at = ends_at
     with set_actor(actor):
         agreement.save(update_fields=["ends_at"])
@@ -74,7 +209,7 @@ def agreement_end_for_changed_duties(
         grantee=agreement.worker, revoked_at__isnull=True, valid_until__gt=at
     )
     for grant in live_grants.select_for_update():
-        grant_revoke(actor=actor, grant=grant, reason="duties changed", at=at)
+        grant_revoke(actor=actor, grant=grant, reason=DUTIES_CHANGED, at=at)
     return agreement
 
 

@@ -146,6 +146,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# An access grant lasts at most this many months; a longer need is a new application.
+GRANT_MAX_MONTHS = env_int("GRANT_MAX_MONTHS", 12, minimum=1)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
