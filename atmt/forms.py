@@ -7,12 +7,18 @@ class HdsFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field.widget, forms.widgets.Input | forms.Textarea | forms.Select):
                 field.widget.attrs.setdefault("class", "hds-text-input__input")
-            if self.is_bound and name in self.errors:
-                field.widget.attrs["aria-invalid"] = "true"
-                field.widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+    def full_clean(self):
+        # After validation, not in __init__: a subclass may still set up its fields there.
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
 
 
 class SignInForm(HdsFormMixin, AuthenticationForm):

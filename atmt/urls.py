@@ -12,6 +12,7 @@ urlpatterns = [
     path("clients/", include("clients.urls")),
     path("clients/<int:client_id>/consents/", include("consent.urls")),
     path("access-log/", include("audit.urls")),
+    path("access-rights/", include("access.urls")),
     path(
         "sign-in/",
         auth_views.LoginView.as_view(

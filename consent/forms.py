@@ -46,7 +46,6 @@ class ConsentRecordForm(HdsFormMixin, forms.Form):
     )
 
     def __init__(self, *args, upload_name_was_unsafe=False, **kwargs):
-        # Set first: the design-system mixin validates a bound form while it starts.
         self.upload_name_was_unsafe = upload_name_was_unsafe
         super().__init__(*args, **kwargs)
 

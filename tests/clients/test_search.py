@@ -91,3 +91,11 @@ def test_empty_search_asks_for_something(worker_client, setting):
 
     assert "tai sukunimi" in response.text
     assert AccessEvent.objects.count() == 0
+
+
+def test_a_field_with_an_error_is_marked_for_screen_readers(worker_client, setting):
+    response = worker_client.post(SEARCH_URL, {"identity_code": "131052-308U"})
+
+    assert 'aria-invalid="true"' in response.text
+    assert 'aria-describedby="id_identity_code_error"' in response.text
+    assert 'id="id_identity_code_error"' in response.text

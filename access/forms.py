@@ -1,0 +1,99 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from access.models import AccessGrant, User
+from access.roles import Role
+from access.services import GrantScope
+from atmt.forms import HdsFormMixin
+from clients.models import ClientGroup, Municipality
+
+
+class GrantScopeForm(HdsFormMixin, forms.Form):
+    """What access is asked for or granted: groups, municipality, authority and the days."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.all()
+    )
+    client_groups = forms.ModelMultipleChoiceField(
+        label=_("Client groups"),
+        queryset=ClientGroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one client group.")},
+    )
+    authority = forms.ChoiceField(label=_("Authority"), choices=AccessGrant.Authority.choices)
+    first_day = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day cannot come before the first."))
+        return cleaned
+
+    def scope(self) -> GrantScope:
+        data = self.cleaned_data
+        return GrantScope(
+            municipality=data["municipality"],
+            client_groups=tuple(data["client_groups"]),
+            authority=data["authority"],
+            valid_from=_start_of(data["first_day"]),
+            valid_until=_start_of(data["last_day"] + datetime.timedelta(days=1)),
+        )
+
+
+class AccessApplicationForm(GrantScopeForm):
+    tasks = forms.CharField(
+        label=_("Tasks that need the access"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ApplicationForWorkerForm(AccessApplicationForm):
+    """A manager applies on a worker's behalf."""
+
+    applicant = forms.ModelChoiceField(label=_("Worker"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applicant"].queryset = User.objects.filter(
+            groups__name=Role.CASE_WORKER, is_active=True
+        ).order_by("last_name", "first_name")
+
+
+class DecisionForm(GrantScopeForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for a rejection."),
+    )
+
+
+class RevocationForm(HdsFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def initial_from(scope_owner) -> dict:
+    """Form values for an application's or grant's scope: the days it covers."""
+    last_moment = timezone.localtime(scope_owner.valid_until) - datetime.timedelta(microseconds=1)
+    return {
+        "municipality": scope_owner.municipality_id,
+        "client_groups": list(scope_owner.client_groups.all()),
+        "authority": scope_owner.authority,
+        "first_day": timezone.localdate(scope_owner.valid_from),
+        "last_day": last_moment.date(),
+    }
