@@ -15,7 +15,7 @@ class GrantScopeForm(HdsFormMixin, forms.Form):
     """What access is asked for or granted: groups, municipality, authority and the days."""
 
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.all()
+        label=_("Municipality"), queryset=Municipality.objects.all(), empty_label=_("Choose")
     )
     client_groups = forms.ModelMultipleChoiceField(
         label=_("Client groups"),
@@ -56,7 +56,9 @@ class AccessApplicationForm(GrantScopeForm):
 class ApplicationForWorkerForm(AccessApplicationForm):
     """A manager applies on a worker's behalf."""
 
-    applicant = forms.ModelChoiceField(label=_("Worker"), queryset=User.objects.none())
+    applicant = forms.ModelChoiceField(
+        label=_("Worker"), queryset=User.objects.none(), empty_label=_("Choose")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
