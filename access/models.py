@@ -51,20 +51,17 @@ class WorkerAgreement(models.Model):
         return f"{self.worker}, {self.municipality} ({self.signed_on:%Y-%m-%d})"
 
 
-class AccessGrant(models.Model):
-    """A personal access right, limited in scope (client groups, municipality), authority and time.
+class AccessScope(models.Model):
+    """What an access right covers: client groups in one municipality, an authority, a time.
 
-    This row is the one source of truth for a worker's access; the access policy reads it at the
-    moment of every request, so an ended or revoked grant stops working without any job running.
+    Shared by the application and the grant it may become, so the two can be compared field
+    by field when a decision narrows what was applied for.
     """
 
     class Authority(models.TextChoices):
         VIEW = "view", _("view")
         RECORD = "record", _("view and record entries")
 
-    grantee = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="grants", verbose_name=_("grantee")
-    )
     municipality = models.ForeignKey(
         "clients.Municipality",
         on_delete=models.PROTECT,
@@ -77,6 +74,21 @@ class AccessGrant(models.Model):
     authority = models.CharField(_("authority"), max_length=10, choices=Authority)
     valid_from = models.DateTimeField(_("valid from"))
     valid_until = models.DateTimeField(_("valid until"))
+
+    class Meta:
+        abstract = True
+
+
+class AccessGrant(AccessScope):
+    """A personal access right, limited in scope (client groups, municipality), authority and time.
+
+    This row is the one source of truth for a worker's access; the access policy reads it at the
+    moment of every request, so an ended or revoked grant stops working without any job running.
+    """
+
+    grantee = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="grants", verbose_name=_("grantee")
+    )
     reason = models.TextField(_("tasks that justify the access"))
     granted_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by")
@@ -115,7 +127,7 @@ auditlog.register(WorkerAgreement)
 auditlog.register(AccessGrant, m2m_fields={"client_groups"})
 
 
-class AccessApplication(models.Model):
+class AccessApplication(AccessScope):
     """An application for a personal access right (act 916/2012 13:4a): granted only on one."""
 
     class Status(models.TextChoices):
@@ -134,18 +146,6 @@ class AccessApplication(models.Model):
         help_text=_("The applicant, or their manager applying for them."),
     )
     applied_at = models.DateTimeField(_("applied at"), default=timezone.now)
-    municipality = models.ForeignKey(
-        "clients.Municipality",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("municipality"),
-    )
-    client_groups = models.ManyToManyField(
-        "clients.ClientGroup", related_name="+", verbose_name=_("client groups")
-    )
-    authority = models.CharField(_("authority"), max_length=10, choices=AccessGrant.Authority)
-    valid_from = models.DateTimeField(_("valid from"))
-    valid_until = models.DateTimeField(_("valid until"))
     tasks = models.TextField(_("tasks that justify the access"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     decided_by = models.ForeignKey(
