@@ -6,7 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # WeasyPrint's Pango and HarfBuzz, a font, and GNU gettext for the message catalogues.
 RUN_SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
-TEST_SYSTEM_PACKAGES := $(RUN_SYSTEM_PACKAGES) chromium
+# Chromium for the browser tests; poppler-utils (pdftoppm) turns a printed form into a screenshot.
+TEST_SYSTEM_PACKAGES := $(RUN_SYSTEM_PACKAGES) chromium poppler-utils
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atmt
 HOST_PORT ?= 127.0.0.1:8000
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from access.decorators import role_required
+from access.decorators import recent_sign_in_required, role_required
 from access.forms import (
     AccessApplicationForm,
     ApplicationForWorkerForm,
@@ -14,7 +14,7 @@ from access.forms import (
     RevocationForm,
     initial_from,
 )
-from access.models import AccessApplication, AccessGrant
+from access.models import AccessApplication, AccessGrant, User
 from access.roles import Role, roles_of
 from access.selectors import applications_pending, grants_by_state
 from access.services import (
@@ -24,6 +24,7 @@ from access.services import (
     access_application_submit,
     grant_revoke,
 )
+from access.two_factor import TwoFactorRefused, confirmed_authenticator, two_factor_reset
 
 ENDED_GRANTS_SHOWN = 50
 
@@ -73,6 +74,7 @@ def application_new(request):
 
 
 @role_required(Role.ACCESS_ADMIN)
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def application_decide(request, application_id: int):
     application = get_object_or_404(
@@ -107,6 +109,7 @@ def application_decide(request, application_id: int):
 
 
 @role_required(Role.ACCESS_ADMIN)
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def grant_revoke_page(request, grant_id: int):
     grant = get_object_or_404(
@@ -122,3 +125,29 @@ def grant_revoke_page(request, grant_id: int):
             messages.success(request, _("The access right has been revoked. It no longer works."))
             return redirect("access:overview")
     return render(request, "access/grant_revoke.html", {"grant": grant, "form": form})
+
+
+@role_required(Role.ACCESS_ADMIN)
+@recent_sign_in_required
+@require_http_methods(["GET", "POST"])
+def two_factor_reset_page(request, user_id: int):
+    """Reset a user's two-factor sign-in when they have lost both phone and recovery codes."""
+    person = get_object_or_404(User, pk=user_id)
+    error = None
+    if request.method == "POST":
+        try:
+            two_factor_reset(actor=request.user, user=person)
+        except TwoFactorRefused as refused:
+            error = str(refused)
+        else:
+            messages.success(
+                request,
+                _("Two-factor sign-in reset: %(name)s sets it up again at the next sign-in.")
+                % {"name": person},
+            )
+            return redirect("access:overview")
+    return render(
+        request,
+        "access/two_factor_reset.html",
+        {"person": person, "enrolled": confirmed_authenticator(person) is not None, "error": error},
+    )

@@ -52,11 +52,18 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "access",
     "clients",
     "consent",
     "audit",
 ]
+if not PRODUCTION:
+    # The demo data and the command that prints a demo user's one-time code: in production the
+    # commands do not exist at all (tests/atmt/test_demo_absent_in_production.py).
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "atmt.middleware.HealthCheckMiddleware",
@@ -68,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Who passed the second factor in this session, then: nobody else gets past the code page.
+    "django_otp.middleware.OTPMiddleware",
+    "access.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, to say why a session ended; runs before the sign-in requirement's check.
     "atmt.sessions.SessionLimitsMiddleware",
@@ -141,10 +151,23 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # is on the account, as the access rules require.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
-AXES_RESET_ON_SUCCESS = True
+# A correct password alone does not forgive earlier failures: wrong one-time codes count too
+# (access/two_factor.py), and the count starts again only after a complete sign-in.
+AXES_RESET_ON_SUCCESS = False
+# axes keeps the form's fields with each failure, masking these (and the password); the
+# one-time code must be among them.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# django-otp: time-based one-time codes. Its own back-off between attempts is off: five wrong
+# codes lock the account (django-axes, above), which is both stricter and what users are told.
+OTP_TOTP_ISSUER = "ATMT"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Deciding on access rights asks for the password and a code again after this long.
+RECENT_SIGN_IN = datetime.timedelta(minutes=5)
 
 # An access grant lasts at most this many months; a longer need is a new application.
 GRANT_MAX_MONTHS = env_int("GRANT_MAX_MONTHS", 12, minimum=1)

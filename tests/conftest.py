@@ -4,6 +4,7 @@ case worker with a grant among clients who pass or fail the access rule."""
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client as PasswordOnlyClient
 
 from access.models import User
 from access.roles import Role
@@ -18,12 +19,23 @@ from tests.factories import (
     WorkerAgreementFactory,
     complete_client,
 )
+from tests.sign_in import SignedInClient
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Factories make many users; the real hasher's deliberate slowness would dominate the run."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client():
+    return SignedInClient()
+
+
+@pytest.fixture
+def password_only_client():
+    return PasswordOnlyClient()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django_otp.oath import totp
 
 from tests.atmt.test_configuration import environment
 
@@ -24,6 +25,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 USERNAME = "leena.esihenkilo"
 PASSWORD = "production-test-password-1"
+AUTHENTICATOR_KEY = secrets.token_hex(20)  # the supervisor's authenticator app's key
 SERVER_START_TIMEOUT = 30
 ONE_YEAR = 365 * 24 * 60 * 60
 
@@ -63,6 +65,8 @@ user = User.objects.create_user(
     {USERNAME!r}, password={PASSWORD!r}, first_name="Leena", last_name="Mäkinen"
 )
 user.groups.add(Group.objects.get(name="supervisor"))
+from django_otp.plugins.otp_totp.models import TOTPDevice
+TOTPDevice.objects.create(user=user, key={AUTHENTICATOR_KEY!r}, confirmed=True)
 """
 
 
@@ -328,24 +332,52 @@ def test_health_check_answers_plain_http_for_a_host_name_not_allowed(server_port
 # Signing in
 
 
-@pytest.fixture(scope="session")
-def sign_in(server_port) -> Response:
-    page = get(server_port, "/sign-in/")
-    csrf_cookie = page.cookie("__Host-atmt-csrf")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    form = {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token}
+def post_form(port: int, path: str, form: dict[str, str], cookies: list["SetCookie"]) -> Response:
+    """POST a form as a browser would, with the page's CSRF token and the cookies it holds."""
     return request(
-        server_port,
+        port,
         "POST",
-        "/sign-in/",
+        path,
         body=urlencode(form),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"{csrf_cookie.name}={csrf_cookie.value}",
+            "Cookie": "; ".join(f"{cookie.name}={cookie.value}" for cookie in cookies),
             # Browsers send it with every POST; Django checks it on HTTPS.
             "Origin": f"https://{HOST}",
         },
     )
+
+
+def csrf_token(page: Response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+@pytest.fixture(scope="session")
+def sign_in(server_port) -> Response:
+    """The password step: the session that answers it has not passed the second factor."""
+    page = get(server_port, "/sign-in/")
+    form = {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": csrf_token(page)}
+    return post_form(server_port, "/sign-in/", form, [page.cookie("__Host-atmt-csrf")])
+
+
+@pytest.fixture(scope="session")
+def code_page(server_port, sign_in) -> Response:
+    session = sign_in.cookie("__Host-atmt-session")
+    return get(server_port, "/sign-in/code/", headers={"Cookie": f"{session.name}={session.value}"})
+
+
+@pytest.fixture(scope="session")
+def signed_in_session(server_port, sign_in, code_page) -> SetCookie:
+    """The session after the code from the supervisor's authenticator app: the whole sign-in."""
+    session = sign_in.cookie("__Host-atmt-session")
+    code = f"{totp(bytes.fromhex(AUTHENTICATOR_KEY)):06d}"
+    form = {"code": code, "next": "/", "csrfmiddlewaretoken": csrf_token(code_page)}
+    answer = post_form(
+        server_port, "/sign-in/code/", form, [code_page.cookie("__Host-atmt-csrf"), session]
+    )
+    assert answer.status == 302, answer.text
+    assert answer.headers["Location"] == "/"
+    return session
 
 
 def test_signing_in_sets_a_secure_http_only_session_cookie_bound_to_this_host(sign_in):
@@ -358,10 +390,25 @@ def test_signing_in_sets_a_secure_http_only_session_cookie_bound_to_this_host(si
     assert "domain" not in cookie.attributes
 
 
-def test_signed_in_pages_are_never_stored_in_caches(server_port, sign_in):
+def test_a_password_alone_reaches_only_the_code_page(server_port, sign_in, code_page):
     session = sign_in.cookie("__Host-atmt-session")
 
     home = get(server_port, "/", headers={"Cookie": f"{session.name}={session.value}"})
+
+    assert home.status == 302
+    assert home.headers["Location"] == "/sign-in/code/?next=%2F"
+    assert code_page.status == 200
+    assert "no-store" in code_page.headers["Cache-Control"]
+
+
+def test_the_code_page_gives_no_demo_hint_in_production(code_page):
+    assert "demo_code" not in code_page.text
+
+
+def test_signed_in_pages_are_never_stored_in_caches(server_port, signed_in_session):
+    cookie = f"{signed_in_session.name}={signed_in_session.value}"
+
+    home = get(server_port, "/", headers={"Cookie": cookie})
 
     assert home.status == 200
     assert ">Käytön valvonta</h1>" in home.text
@@ -376,11 +423,12 @@ def usernames(database: Path) -> set[str]:
         return {row[0] for row in connection.execute("SELECT username FROM access_user")}
 
 
-def test_demo_data_is_never_loaded_in_production(production_site):
+@pytest.mark.parametrize("command", ["load_demo_data", ["demo_code", USERNAME]])
+def test_the_demo_commands_do_not_exist_in_production(production_site, command):
     before = usernames(production_site.database)
 
-    result = manage("load_demo_data", env=production_site.env)
+    result = manage(*([command] if isinstance(command, str) else command), env=production_site.env)
 
     assert result.returncode != 0
-    assert "never loaded in production" in result.stderr
+    assert "Unknown command" in result.stderr
     assert usernames(production_site.database) == before == {USERNAME}

@@ -75,7 +75,7 @@ def test_signing_in_gives_a_new_session_id(client, supervisor):
     client.post("/sign-in/", {"username": supervisor.username, "password": TEST_PASSWORD})
 
     assert client.session.session_key != before
-    assert client.get("/").status_code == 200
+    assert client.session["_auth_user_id"] == str(supervisor.pk)
 
 
 def test_signing_out_ends_the_session_on_the_server(client, supervisor):

@@ -9,12 +9,14 @@ from django.contrib.auth.models import Group
 from django.urls import URLResolver, get_resolver, reverse
 
 from access.models import User
+from audit.models import AccessEvent
 from tests.factories import ClientFactory
+from tests.sign_in import authenticator
 
 # The only pages an anonymous visitor may reach. /healthz is answered by middleware, not a view.
 PUBLIC_PATHS = {"/sign-in/", "/language/"}
 # Patterns declared today; a new page makes this fail until it is added to the walk's count.
-EXPECTED_PATTERN_COUNT = 59
+EXPECTED_PATTERN_COUNT = 64
 SAMPLE_VALUES = {"app_label": "access", "content_type_id": "1", "object_id": "1", "url": "x/"}
 
 
@@ -57,6 +59,28 @@ def test_public_pages_are_only_the_sign_in_and_language_switch(client, db, path)
     assert response.status_code in {200, 302}
     if response.status_code == 302:
         assert not response.url.startswith(reverse("login"))
+
+
+# The pages of signing in itself, reached after the password and before the second factor.
+SECOND_FACTOR_PATHS = {"/sign-in/code/", "/sign-in/enrol/", "/sign-out/"}
+
+
+@pytest.mark.parametrize("path", sorted(set(ALL_PATHS) - PUBLIC_PATHS - SECOND_FACTOR_PATHS))
+@pytest.mark.parametrize("enrolled", [True, False], ids=["enrolled", "not-enrolled"])
+def test_a_password_only_session_reaches_no_page_but_the_second_factor(
+    password_only_client, superuser, path, enrolled
+):
+    if enrolled:
+        authenticator(superuser)
+    ClientFactory(pk=1)
+    password_only_client.force_login(superuser)
+
+    response = password_only_client.get(path)
+
+    expected = "/sign-in/code/" if enrolled else "/sign-in/enrol/"
+    assert response.status_code == 302
+    assert response.url.startswith(f"{expected}?next=")
+    assert not AccessEvent.objects.exists()
 
 
 def client_paths():

@@ -12,9 +12,9 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from playwright.sync_api import ConsoleMessage, Error, Page
 
-from access.demo import DEMO_PASSWORD, demo_users_load
 from access.roles import Role
-from clients.demo import demo_clients_load
+from demo.clients import demo_clients_load
+from demo.users import DEMO_PASSWORD, demo_users_load
 
 CHROMIUM = Path("/usr/bin/chromium")
 

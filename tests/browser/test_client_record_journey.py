@@ -13,7 +13,8 @@ import re
 import pytest
 from playwright.sync_api import Page, Request, expect
 
-from clients.demo import DEMO_SPECIAL_CLIENTS, DemoSpecialClient
+from demo.clients import DEMO_SPECIAL_CLIENTS, DemoSpecialClient
+from tests.browser.steps import heading, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,17 +27,6 @@ LAHTEENMAKI = SPECIAL["Leevi Lähteenmäki"]  # no referral
 
 PURPOSE_NOTE = "Työnhakusuunnitelman läpikäynti"
 DASH = "\N{EN DASH}"  # between the purpose and its note
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    """Fill in and send the Finnish sign-in form."""
-    page.get_by_label("Käyttäjätunnus").fill(username)
-    page.get_by_label("Salasana").fill(password)
-    page.get_by_role("button", name="Kirjaudu sisään", exact=True).click()
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
 
 
 def nav_link(page: Page, name: str):

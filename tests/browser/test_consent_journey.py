@@ -18,8 +18,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from clients.demo import DEMO_SPECIAL_CLIENTS
 from clients.models import Client, Municipality
+from demo.clients import DEMO_SPECIAL_CLIENTS
+from tests.browser.steps import heading, sign_in
 from tests.factories import (
     ClientFactory,
     ReferralFactory,
@@ -56,17 +57,6 @@ def scan_root(settings, tmp_path):
     """Keep the uploaded scans out of var/: the live server reads the same settings."""
     settings.CONSENT_SCAN_ROOT = str(tmp_path / "scans")
     return tmp_path / "scans"
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    """Fill in and send the Finnish sign-in form."""
-    page.get_by_label("Käyttäjätunnus").fill(username)
-    page.get_by_label("Salasana").fill(password)
-    page.get_by_role("button", name="Kirjaudu sisään", exact=True).click()
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
 
 
 def nav_link(page: Page, name: str):

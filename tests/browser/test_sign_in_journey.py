@@ -3,11 +3,17 @@
 Each step's screenshot goes to var/screenshots/ for a person to look at.
 """
 
+import base64
 import re
 from dataclasses import dataclass
 
 import pytest
+from django_otp.oath import totp
 from playwright.sync_api import Page, expect
+
+from access.roles import Role
+from tests.browser.steps import enter_code, heading, sign_in, sign_in_with_password
+from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.browser
 
@@ -59,17 +65,6 @@ PERSONAS = [
 ]
 
 
-def sign_in(page: Page, username: str, password: str) -> None:
-    """Fill in and send the Finnish sign-in form."""
-    page.get_by_label("Käyttäjätunnus").fill(username)
-    page.get_by_label("Salasana").fill(password)
-    page.get_by_role("button", name="Kirjaudu sisään", exact=True).click()
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
 @pytest.mark.parametrize("persona", PERSONAS, ids=lambda persona: persona.role)
 def test_sign_in_switch_to_swedish_and_sign_out(
     page: Page, live_server, demo_users, screenshot_dir, persona
@@ -91,13 +86,18 @@ def test_sign_in_switch_to_swedish_and_sign_out(
     expect(page.get_by_test_id("user-name")).to_have_count(0)
     screenshot("0-sign-in-fi")
 
-    sign_in(page, persona.username, demo_users)
+    sign_in_with_password(page, persona.username, demo_users)
+    # The password alone reaches only the code page: no navigation, no data.
+    expect(page).to_have_url(f"{live_server.url}/sign-in/code/?next=%2F")
+    expect(page.get_by_role("navigation", name="Päävalikko")).to_have_count(0)
+    screenshot("1-code-fi")
+    enter_code(page, persona.username)
     expect(page).to_have_url(home)
     expect(heading(page)).to_have_text(persona.heading_fi)
     expect(page.get_by_test_id("user-name")).to_have_text(persona.full_name)
     expect(page.get_by_test_id("user-roles")).to_have_text(persona.role_label_fi)
     expect(page.get_by_role("button", name="Kirjaudu ulos")).to_be_visible()
-    screenshot("1-home-fi")
+    screenshot("2-home-fi")
 
     language.get_by_role("button", name="Svenska").click()
     expect(page.locator("html")).to_have_attribute("lang", "sv")
@@ -108,7 +108,7 @@ def test_sign_in_switch_to_swedish_and_sign_out(
     # The form's name is translated too, so find the buttons from the page.
     expect(page.get_by_role("button", name="Svenska")).to_have_attribute("aria-current", "true")
     expect(page.get_by_role("button", name="Suomi")).not_to_have_attribute("aria-current", "true")
-    screenshot("2-home-sv")
+    screenshot("3-home-sv")
 
     page.get_by_role("button", name="Logga ut").click()
     expect(page).to_have_url(f"{live_server.url}/sign-in/")
@@ -118,7 +118,7 @@ def test_sign_in_switch_to_swedish_and_sign_out(
     expect(page.get_by_label("Lösenord")).to_be_visible()
     expect(page.get_by_role("button", name="Logga in", exact=True)).to_be_visible()
     expect(page.get_by_test_id("user-name")).to_have_count(0)
-    screenshot("3-signed-out-sv")
+    screenshot("4-signed-out-sv")
 
     # The session really ended: the home page asks for a sign-in again.
     page.goto(home)
@@ -131,7 +131,7 @@ def test_wrong_password_shows_the_error_and_stays_signed_out(
 ):
     page.goto(f"{live_server.url}/")
 
-    sign_in(page, "ohjaaja", "not-the-demo-password")
+    sign_in_with_password(page, "ohjaaja", "not-the-demo-password")
 
     expect(page.get_by_role("alert")).to_have_text(
         re.compile(r"^\s*Ole hyvä ja syötä kelvollinen käyttäjätunnus ja salasana\.")
@@ -186,3 +186,28 @@ def test_phone_home_page_fits_and_skip_link_comes_first(
 
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
+
+
+def test_a_new_user_enrols_an_authenticator_at_the_first_sign_in(
+    page: Page, live_server, demo_users, screenshot_dir
+):
+    UserFactory(username="uusi", first_name="Uuno", last_name="Uusi", roles=[Role.SUPERVISOR])
+    page.goto(f"{live_server.url}/access-log/")
+    sign_in_with_password(page, "uusi", TEST_PASSWORD)
+
+    expect(heading(page)).to_have_text("Ota kaksivaiheinen tunnistautuminen käyttöön")
+    expect(page.get_by_role("img", name="QR-koodi todennussovellukselle")).to_be_visible()
+    page.screenshot(path=screenshot_dir / "two-factor-enrol-fi.png", full_page=True)
+    # What an authenticator app does with the key typed in from the page.
+    typed_key = page.get_by_test_id("manual-key").inner_text().replace(" ", "")
+    code = totp(base64.b32decode(typed_key))
+    page.get_by_label("Kertakäyttökoodi").fill(f"{code:06d}")
+    page.get_by_role("button", name="Vahvista").click()
+
+    expect(heading(page)).to_have_text("Varakoodit")
+    expect(page.get_by_test_id("recovery-codes").get_by_role("listitem")).to_have_count(10)
+    page.screenshot(path=screenshot_dir / "two-factor-recovery-codes-fi.png", full_page=True)
+    page.get_by_role("link", name="Olen tallentanut koodit, jatka").click()
+
+    expect(page).to_have_url(f"{live_server.url}/access-log/")
+    expect(heading(page)).to_have_text("Käyttöloki")

@@ -30,7 +30,7 @@ def test_caseload_costs_the_same_queries_for_one_or_many_clients(
     for _ in range(20):
         complete_client(home_municipality=setting.openable.home_municipality)
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         worker_client.get("/clients/")
 
 

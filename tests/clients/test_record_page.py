@@ -163,9 +163,10 @@ def test_record_page_costs_the_same_queries_whatever_the_history(
     assert response.content.count(b"history__item--") == 50
 
 
-# Session and user, then the decision (client, referrals, need, consent, agreement, grants and
-# their groups), the event, and the record's three histories, within one transaction.
-RECORD_PAGE_QUERIES = 17
+# Session, user and the second factor's device, then the decision (client, referrals, need,
+# consent, agreement, grants and their groups), the event, and the record's three histories,
+# within one transaction.
+RECORD_PAGE_QUERIES = 18
 
 
 def block_access_event_inserts():

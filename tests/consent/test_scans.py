@@ -3,7 +3,6 @@ the policy allows and always logged."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client as BrowserSession
 from django.utils import timezone
 
 from access.roles import Role
@@ -17,6 +16,7 @@ from tests.factories import (
     client_group,
 )
 from tests.pages import state_purpose
+from tests.sign_in import SignedInClient as BrowserSession
 
 ELEVEN_MEGABYTES = 11 * 1024 * 1024
 

@@ -1,9 +1,8 @@
 """Withdrawing a consent: at once, for every session, and nothing is deleted."""
 
-from django.test import Client as BrowserSession
-
 from consent.models import Consent
 from tests.pages import state_purpose
+from tests.sign_in import SignedInClient as BrowserSession
 
 
 def test_withdrawal_denies_the_very_next_request_also_in_another_open_session(

@@ -710,7 +710,7 @@ class DemoClientCounts:
 def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCounts:
     """Create what is missing of the demo region; return the counts of what was created.
 
-    Needs the demo users (access.demo.demo_users_load). Rows already there, found by their
+    Needs the demo users (demo.users.demo_users_load). Rows already there, found by their
     natural keys, are left exactly as they are, even if someone changed them while trying the app.
     The change history (django-auditlog) stays empty: seed data is no change anybody made.
     """
@@ -720,7 +720,7 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
         usernames = {"ohjaaja", "valmentaja", RECORDER}
         users = {user.username: user for user in User.objects.filter(username__in=usernames)}
         if set(users) != usernames:
-            raise RuntimeError("Load the demo users first: access.demo.demo_users_load().")
+            raise RuntimeError("Load the demo users first: demo.users.demo_users_load().")
         groups = {group.code: group for group in ClientGroup.objects.all()}
         if set(groups) != set(GROUP_WEIGHTS):
             raise RuntimeError("The client groups are missing: run the migrations first.")

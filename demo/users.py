@@ -1,4 +1,8 @@
-"""Demo users for trying ATMT on a development machine. Never loaded in production."""
+"""Demo users for trying ATMT on a development machine. Never loaded in production.
+
+Each is enrolled in two-factor sign-in with a known key (demo/two_factor.py), so that
+`manage.py demo_code USER` can print the code an authenticator app would show.
+"""
 
 from dataclasses import dataclass
 
@@ -8,6 +12,7 @@ from django.db import transaction
 
 from access.models import User
 from access.roles import Role
+from demo.two_factor import demo_authenticator_load
 
 DEMO_PASSWORD = "demo-atmt-2026"  # noqa: S105 - documented in the README, development only
 DEMO_ORGANISATION = "Joensuun kaupunki, työllisyyspalvelut"
@@ -58,4 +63,5 @@ def _demo_user_load(demo: DemoUser) -> tuple[DemoUser, bool]:
         user.save(update_fields=["password"])
     if demo.role is not None:
         user.groups.add(Group.objects.get(name=demo.role.value))
+    demo_authenticator_load(user)
     return demo, created

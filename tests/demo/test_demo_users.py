@@ -7,8 +7,8 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
-from access.demo import DEMO_PASSWORD
 from access.models import User
+from demo.users import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

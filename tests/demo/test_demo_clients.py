@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from access.models import AccessGrant, User, WorkerAgreement
 from access.policy import clients_openable_by, clients_visible_to, decide
-from clients.demo import DEMO_SPECIAL_CLIENTS, NOT_VISIBLE, demo_clients_load
 from clients.identity_code import parse_identity_code
 from clients.models import Client, ClientGroup, Municipality, Referral, ServiceNeed
 from consent.models import Consent
+from demo.clients import DEMO_SPECIAL_CLIENTS, NOT_VISIBLE, demo_clients_load
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from access.demo import DEMO_PASSWORD, demo_users_load
-from clients.demo import DEMO_SPECIAL_CLIENTS, NOT_VISIBLE, demo_clients_load
+from demo.clients import DEMO_SPECIAL_CLIENTS, NOT_VISIBLE, demo_clients_load
+from demo.two_factor import demo_manual_key
+from demo.users import DEMO_PASSWORD, demo_users_load
 
 
 class Command(BaseCommand):
@@ -25,6 +26,12 @@ class Command(BaseCommand):
                 role = demo.role.label if demo.role else "superuser"
                 name = f"{demo.first_name} {demo.last_name}"
                 self.stdout.write(f"  {demo.username:<12} {name}: {role}")
+        self.stdout.write(
+            "One-time code: `.venv/bin/python manage.py demo_code USERNAME` prints the code an "
+            "authenticator app would show. To use a real app, type in the user's key instead:"
+        )
+        for demo, _ in results:
+            self.stdout.write(f"  {demo.username:<12} {demo_manual_key(demo.username)}")
 
         self.stdout.write(str(demo_clients_load()))
         # The identity codes are printed on purpose: they belong to fictional demo clients, to be

@@ -1,0 +1,182 @@
+"""Two-factor sign-in: a time-based one-time code (django-otp) after the password.
+
+Every user enrols an authenticator app at their first sign-in and receives single-use recovery
+codes for the day the phone is lost. Until the second factor is passed, the session reaches only
+the sign-in pages (access/middleware.py). Wrong codes count towards the same account lockout as
+wrong passwords (django-axes), so five failures of either kind lock the account.
+"""
+
+import base64
+import hashlib
+import secrets
+
+import segno
+from auditlog.context import set_actor
+from auditlog.models import LogEntry
+from axes.utils import reset as axes_reset
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from access.models import User
+
+AUTHENTICATED_AT = "atmt.authenticated_at"
+AUTHENTICATOR_NAME = "authenticator app"
+RECOVERY_NAME = "recovery codes"
+RECOVERY_CODE_COUNT = 10
+# Twelve characters from 32 that cannot be mistaken for one another: 60 bits each.
+RECOVERY_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_CODE_LENGTH = 12
+# Written into a user's change history, in the service's language like other records there.
+HISTORY_FIELD = "kaksivaiheinen tunnistautuminen"
+HISTORY_ENROLLED = "otettu käyttöön"
+HISTORY_RESET = "nollattu"
+
+
+class TwoFactorRefused(Exception):
+    """The change is not allowed; the (translated) message says why."""
+
+
+def confirmed_authenticator(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def enrolment_authenticator(user: User) -> TOTPDevice:
+    """The authenticator being enrolled: the same key on every visit until it is confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+
+
+def manual_key(device: TOTPDevice) -> str:
+    """The key as an authenticator app asks for it when typed in: base32, in groups of four."""
+    key = base64.b32encode(device.bin_key).decode()
+    return " ".join(key[start : start + 4] for start in range(0, len(key), 4))
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    """The otpauth:// address as an inline SVG QR code (the page's CSP allows no other origin)."""
+    return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, omitsize=True)
+
+
+def code_matches(user: User, code: str) -> Device | None:
+    """The device that accepts `code`: six digits from the app, or an unused recovery code.
+
+    A recovery code is used up by matching it.
+    """
+    code = "".join(code.split()).replace("-", "").lower()
+    if code.isdigit():
+        device = confirmed_authenticator(user)
+        return device if device is not None and device.verify_token(code) else None
+    recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if recovery is not None and recovery.verify_token(_recovery_digest(code)):
+        return recovery
+    return None
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def recovery_codes_issue(user: User) -> list[str]:
+    """New recovery codes, replacing any earlier ones. Shown once; only their digests are kept."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    codes = [_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=_recovery_digest(code)) for code in codes
+    )
+    return [f"{code[:4]}-{code[4:8]}-{code[8:]}" for code in codes]
+
+
+def _recovery_code() -> str:
+    return "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+
+
+def _recovery_digest(code: str) -> str:
+    """What is stored of a recovery code: a copy of the database does not reveal the codes.
+
+    django-otp compares the stored token for equality and keeps 16 characters; 64 bits of a
+    SHA-256 of a 60-bit random code cannot be turned back into the code in any useful time.
+    """
+    return hashlib.sha256(code.encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def enrolment_confirm(request, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm the new authenticator with its first code; return the user's recovery codes."""
+    if not device.verify_token("".join(code.split())):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    _history_write(request.user, actor=request.user, value=HISTORY_ENROLLED)
+    second_factor_passed(request, device)
+    return recovery_codes_issue(request.user)
+
+
+def second_factor_passed(request, device: Device) -> None:
+    """The sign-in is complete: mark the session, note the time, forgive earlier failures."""
+    otp_login(request, device)
+    request.session[AUTHENTICATED_AT] = timezone.now().timestamp()
+    axes_reset(username=request.user.get_username())
+
+
+def sign_in_failed(request, user: User) -> bool:
+    """Count a wrong code or password like a failed sign-in; end the session if now locked.
+
+    django-axes records the failure (time, address, path) and decides the lockout.
+    """
+    user_login_failed.send(
+        sender=__name__, credentials={"username": user.get_username()}, request=request
+    )
+    return end_if_locked(request)
+
+
+def end_if_locked(request) -> bool:
+    """End the session if django-axes has just locked the account; say whether it did."""
+    locked = bool(getattr(request, "axes_locked_out", False))
+    if locked:
+        logout(request)
+    return locked
+
+
+def authenticated_recently(session, *, within) -> bool:
+    authenticated_at = session.get(AUTHENTICATED_AT)
+    if authenticated_at is None:
+        return False
+    return timezone.now().timestamp() - authenticated_at < within.total_seconds()
+
+
+@transaction.atomic
+def two_factor_reset(*, actor: User, user: User) -> None:
+    """Remove the user's authenticator and recovery codes: they enrol again at next sign-in.
+
+    Open sessions of the user lose their second factor with the device and return to enrolment.
+    """
+    if actor.pk == user.pk:
+        raise TwoFactorRefused(
+            _("Nobody resets their own two-factor sign-in; use a recovery code.")
+        )
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    _history_write(user, actor=actor, value=HISTORY_RESET)
+
+
+def _history_write(user: User, *, actor: User, value: str) -> None:
+    """Record the event in the user's change history (django-auditlog), naming the actor.
+
+    The devices themselves are not registered with auditlog: their rows hold the secret key.
+    """
+    with set_actor(actor):
+        LogEntry.objects.log_create(
+            user,
+            force_log=True,
+            action=LogEntry.Action.UPDATE,
+            changes={HISTORY_FIELD: [None, value]},
+        )
