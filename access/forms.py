@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from access.models import AccessGrant, User
 from access.roles import Role
 from access.services import GrantScope
-from atmt.forms import HdsFormMixin
+from atmt.forms import HdsFormMixin, IsoDateInput
 from clients.models import ClientGroup, Municipality
 
 
@@ -24,10 +24,8 @@ class GrantScopeForm(HdsFormMixin, forms.Form):
         error_messages={"required": _("Choose at least one client group.")},
     )
     authority = forms.ChoiceField(label=_("Authority"), choices=AccessGrant.Authority.choices)
-    first_day = forms.DateField(
-        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(label=_("First day"), widget=IsoDateInput())
+    last_day = forms.DateField(label=_("Last day"), widget=IsoDateInput())
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,16 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 
+class IsoDateInput(forms.DateInput):
+    """A browser date field. It reads and writes ISO dates whatever the page's language, so the
+    initial value must not be written in the Finnish format (the field would show it empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class HdsFormMixin:
     """Give every widget the design system's input class and link errors to their field."""
 

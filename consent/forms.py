@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atmt.forms import HdsFormMixin
+from atmt.forms import HdsFormMixin, IsoDateInput
 from consent.models import Consent
 from consent.scans import scan_content_type
 
@@ -20,14 +20,12 @@ class ConsentRecordForm(HdsFormMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind of consent"), choices=Consent.Kind.choices)
     status = forms.ChoiceField(label=_("Answer"), choices=ANSWERS, widget=forms.RadioSelect)
-    signed_on = forms.DateField(
-        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    signed_on = forms.DateField(label=_("Signed on"), widget=IsoDateInput())
     place = forms.ChoiceField(label=_("Where it was given"), choices=Consent.Place.choices)
     valid_until = forms.DateField(
         label=_("Valid until (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
         help_text=_("The last day it is valid. Empty: valid until withdrawn."),
     )
     data_items = forms.CharField(

@@ -95,14 +95,12 @@ def no_sideways_scroll(page: Page) -> None:
     assert widths["scroll"] <= widths["client"], widths
 
 
-def forgive_refusal(browser_errors: list[str], url: str) -> None:
-    """Take the refusal's own 403 off the browser's errors: it is the answer expected here.
+def forgive_refusal(browser_errors: list[str], url: str, status: str = "403 (Forbidden)") -> None:
+    """Take the refusal's own 403 (or 404) off the browser's errors: it is the answer expected.
 
     Chromium logs every 4xx document as a failed resource; anything else still fails the test.
     """
-    expected = (
-        f"{url}: Failed to load resource: the server responded with a status of 403 (Forbidden)"
-    )
+    expected = f"{url}: Failed to load resource: the server responded with a status of {status}"
     assert expected in browser_errors, browser_errors
     browser_errors.remove(expected)
 
