@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 from django import forms
@@ -6,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access.models import AccessGrant, User
 from access.roles import Role
+from access.selectors import GrantFilter
 from access.services import GrantScope
 from atmt.forms import HdsFormMixin, IsoDateInput
 from clients.models import ClientGroup, Municipality
@@ -81,6 +83,94 @@ class DecisionForm(GrantScopeForm):
 
 class RevocationForm(HdsFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GrantChangeForm(GrantScopeForm):
+    """Narrow a grant. The days shown are whole days; a day left as it was keeps its exact time."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, grant: AccessGrant, **kwargs):
+        self.grant = grant
+        super().__init__(*args, initial=initial_from(grant), **kwargs)
+        self.fields["municipality"].disabled = True
+        # Only the grant's own groups: a change can take groups away, never add one.
+        self.fields["client_groups"].queryset = grant.client_groups.all()
+
+    def scope(self) -> GrantScope:
+        scope = super().scope()
+        initial = initial_from(self.grant)
+        if self.cleaned_data["first_day"] == initial["first_day"]:
+            scope = dataclasses.replace(scope, valid_from=self.grant.valid_from)
+        if self.cleaned_data["last_day"] == initial["last_day"]:
+            scope = dataclasses.replace(scope, valid_until=self.grant.valid_until)
+        return scope
+
+
+class GrantFilterForm(HdsFormMixin, forms.Form):
+    """Filters for the grant lists, sent with GET."""
+
+    text = forms.CharField(label=_("Name or user name"), required=False, max_length=100)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label=_("All"),
+    )
+    client_group = forms.ModelChoiceField(
+        label=_("Client group"),
+        queryset=ClientGroup.objects.all(),
+        required=False,
+        empty_label=_("All"),
+    )
+
+    def grant_filter(self) -> GrantFilter:
+        """The filters chosen; none if any is invalid (the form then shows why)."""
+        if not self.is_valid():
+            return GrantFilter()
+        return GrantFilter(**self.cleaned_data)
+
+
+class UserSearchForm(HdsFormMixin, forms.Form):
+    text = forms.CharField(label=_("Name or user name"), required=False, max_length=100)
+
+
+class WorkerAgreementForm(HdsFormMixin, forms.Form):
+    worker = forms.ModelChoiceField(
+        label=_("Worker"),
+        queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name"),
+        empty_label=_("Choose"),
+    )
+    employment_area = forms.CharField(label=_("Employment area"), max_length=200)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.all(), empty_label=_("Choose")
+    )
+    signed_on = forms.DateField(label=_("Signed on"), widget=IsoDateInput())
+
+
+class AgreementTerminationForm(HdsFormMixin, forms.Form):
+    notice_given_on = forms.DateField(
+        label=_("Written notice given on"),
+        widget=IsoDateInput(),
+        help_text=_("The agreement ends two weeks later, at midnight."),
+    )
+
+
+class DutiesChangedForm(HdsFormMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm that the worker's duties have changed and they no longer work in these "
+            "services."
+        ),
+        error_messages={"required": _("Confirm the change of duties first.")},
+    )
+
+
+class UnlockForm(HdsFormMixin, forms.Form):
+    # Not required: the service refuses an empty or unlocked user name with a clear message.
+    username = forms.CharField(max_length=150, required=False, widget=forms.HiddenInput)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:

@@ -8,13 +8,16 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from auditlog.context import set_actor
+from auditlog.context import set_actor, set_extra_data
+from auditlog.models import LogEntry
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
+from access.models import AccessApplication, AccessGrant, AccessScope, User, WorkerAgreement
+from access.selectors import UNLOCKED, locked_usernames
 from clients.models import ClientGroup, Municipality
 
 # Either party may terminate a worker agreement in writing with two weeks' notice (seed 000 §9).
@@ -67,7 +70,11 @@ def access_application_approve(
     """Approve, possibly narrowing the scope or shortening the time; the grant is created."""
     application = _pending(application, actor)
     _check_scope(granted)
-    _check_within(granted, application)
+    _check_within(
+        granted,
+        application,
+        _("A decision may narrow or shorten what was applied for, but not widen it."),
+    )
     with set_actor(actor):
         grant = AccessGrant.objects.create(
             grantee=application.applicant,
@@ -127,23 +134,21 @@ def _check_scope(scope: GrantScope) -> None:
         )
 
 
-def _check_within(granted: GrantScope, application: AccessApplication) -> None:
-    """A decision may narrow or shorten what was applied for, never widen or lengthen it."""
-    applied_groups = set(application.client_groups.values_list("pk", flat=True))
+def _check_within(narrower: GrantScope, wider: AccessScope, refusal: str) -> None:
+    """`narrower` may drop groups, lower the authority or cover less time, never more."""
+    wider_groups = set(wider.client_groups.values_list("pk", flat=True))
     authority_widened = (
-        granted.authority == AccessGrant.Authority.RECORD
-        and application.authority == AccessGrant.Authority.VIEW
+        narrower.authority == AccessGrant.Authority.RECORD
+        and wider.authority == AccessGrant.Authority.VIEW
     )
     if (
-        granted.municipality.pk != application.municipality_id
-        or not {group.pk for group in granted.client_groups} <= applied_groups
+        narrower.municipality.pk != wider.municipality_id
+        or not {group.pk for group in narrower.client_groups} <= wider_groups
         or authority_widened
-        or granted.valid_from < application.valid_from
-        or granted.valid_until > application.valid_until
+        or narrower.valid_from < wider.valid_from
+        or narrower.valid_until > wider.valid_until
     ):
-        raise AccessChangeRefused(
-            _("A decision may narrow or shorten what was applied for, but not widen it.")
-        )
+        raise AccessChangeRefused(refusal)
 
 
 def _months_later(moment: datetime.datetime, months: int) -> datetime.datetime:
@@ -164,10 +169,7 @@ def grant_revoke(
     grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
     if not reason.strip():
         raise AccessChangeRefused(_("A revocation needs a reason."))
-    if grant.revoked_at is not None:
-        raise AccessChangeRefused(_("The access right has already been revoked."))
-    if grant.valid_until <= at:
-        raise AccessChangeRefused(_("The access right has already ended."))
+    _check_live(grant, at)
     grant.revoked_at = at
     grant.revoked_by = actor
     grant.revocation_reason = reason.strip()
@@ -176,12 +178,114 @@ def grant_revoke(
     return grant
 
 
+def _check_live(grant: AccessGrant, at: datetime.datetime) -> None:
+    if grant.revoked_at is not None:
+        raise AccessChangeRefused(_("The access right has already been revoked."))
+    if grant.valid_until <= at:
+        raise AccessChangeRefused(_("The access right has already ended."))
+
+
+@transaction.atomic
+def grant_change(
+    *,
+    actor: User,
+    grant: AccessGrant,
+    changed: GrantScope,
+    reason: str,
+    at: datetime.datetime | None = None,
+) -> AccessGrant:
+    """Narrow a grant that no longer matches its purpose: fewer groups, less authority, less time.
+
+    A right is granted only on application, so a change never widens or lengthens it: for more,
+    the worker applies again. The reason is kept with the change in the grant's history.
+    """
+    at = at or timezone.now()
+    grant = AccessGrant.objects.select_for_update().get(pk=grant.pk)
+    if actor.pk == grant.grantee_id:
+        raise AccessChangeRefused(_("Nobody may change their own access right."))
+    _check_live(grant, at)
+    if not reason.strip():
+        raise AccessChangeRefused(_("A change needs a reason."))
+    _check_scope(changed)
+    _check_within(
+        changed,
+        grant,
+        _(
+            "A change may narrow an access right or end it sooner, but not widen or lengthen "
+            "it. For more, the worker applies again."
+        ),
+    )
+    _check_change_in_time(grant, changed, at)
+    with set_extra_data({"actor": actor, "additional_data": {"reason": reason.strip()}}):
+        _save_scope(grant, changed)
+    return grant
+
+
+def _check_change_in_time(grant: AccessGrant, changed: GrantScope, at: datetime.datetime) -> None:
+    if changed.valid_until <= at:
+        raise AccessChangeRefused(
+            _("The new end must be in the future. To end the access right now, revoke it.")
+        )
+    if changed.valid_from != grant.valid_from and grant.valid_from <= at:
+        raise AccessChangeRefused(
+            _("The first day of an access right already in force cannot be moved.")
+        )
+
+
+def _save_scope(grant: AccessGrant, changed: GrantScope) -> None:
+    """Write only what changed, so the history shows exactly that; refuse a change of nothing."""
+    fields = {
+        name: getattr(changed, name)
+        for name in ("authority", "valid_from", "valid_until")
+        if getattr(changed, name) != getattr(grant, name)
+    }
+    groups = {group.pk for group in changed.client_groups}
+    groups_changed = groups != set(grant.client_groups.values_list("pk", flat=True))
+    if not fields and not groups_changed:
+        raise AccessChangeRefused(_("Nothing was changed."))
+    if fields:
+        for name, value in fields.items():
+            setattr(grant, name, value)
+        grant.save(update_fields=list(fields))
+    if groups_changed:
+        grant.client_groups.set(changed.client_groups)
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    actor: User,
+    worker: User,
+    employment_area: str,
+    municipality: Municipality,
+    signed_on: datetime.date,
+) -> WorkerAgreement:
+    """Record a signed worker agreement: in force from signing until further notice."""
+    if signed_on > timezone.localdate():
+        raise AccessChangeRefused(_("The agreement cannot be signed in the future."))
+    if not employment_area.strip():
+        raise AccessChangeRefused(_("Name the employment area."))
+    if not worker.is_active:
+        raise AccessChangeRefused(_("The user's account is not in use."))
+    with set_actor(actor):
+        return WorkerAgreement.objects.create(
+            worker=worker,
+            employment_area=employment_area.strip(),
+            municipality=municipality,
+            signed_on=signed_on,
+        )
+
+
 @transaction.atomic
 def agreement_terminate(
     *, actor: User, agreement: WorkerAgreement, notice_given_on: datetime.date
 ) -> WorkerAgreement:
     """Record a written termination: the agreement ends two weeks after the notice, at midnight."""
     agreement = WorkerAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if notice_given_on > timezone.localdate():
+        raise AccessChangeRefused(_("A notice cannot be dated in the future."))
+    if notice_given_on < agreement.signed_on:
+        raise AccessChangeRefused(_("A notice cannot come before the agreement was signed."))
     ends_at = _start_of_day(notice_given_on + AGREEMENT_NOTICE_PERIOD)
     if agreement.ends_at is not None and agreement.ends_at <= ends_at:
         raise AccessChangeRefused(_("The agreement already ends by then."))
@@ -216,3 +320,19 @@ def agreement_end_for_changed_duties(
 def _start_of_day(day: datetime.date) -> datetime.datetime:
     """Midnight at the start of `day` in Finnish time."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+@transaction.atomic
+def account_unlock(*, actor: User, username: str) -> int:
+    """Lift django-axes' lock on an account at once; the user's history says who lifted it."""
+    # axes' reset() without a user name would reset every account's failures, so ask first.
+    if not username or username not in locked_usernames():
+        raise AccessChangeRefused(_("The account is not locked."))
+    removed = axes_reset(username=username)
+    user = User.objects.filter(username=username).first()
+    if user is not None:  # a made-up user name can be locked too; it has no history to write
+        with set_actor(actor):
+            LogEntry.objects.log_create(
+                user, force_log=True, action=LogEntry.Action.UPDATE, changes=UNLOCKED
+            )
+    return removed

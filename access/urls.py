@@ -9,6 +9,21 @@ urlpatterns = [
     path("apply/", views.application_new, name="apply"),
     path("applications/<int:application_id>/", views.application_decide, name="decide"),
     path("grants/<int:grant_id>/revoke/", views.grant_revoke_page, name="revoke"),
+    path("grants/<int:grant_id>/change/", views.grant_change_page, name="change"),
+    path("agreements/new/", views.agreement_new, name="agreement_new"),
+    path(
+        "agreements/<int:agreement_id>/terminate/",
+        views.agreement_terminate_page,
+        name="agreement_terminate",
+    ),
+    path(
+        "agreements/<int:agreement_id>/duties-changed/",
+        views.agreement_duties_changed_page,
+        name="agreement_duties_changed",
+    ),
+    path("users/", views.user_list, name="users"),
+    path("users/<int:user_id>/", views.user_detail, name="user"),
+    path("locked-accounts/", views.locked_account_list, name="locked_accounts"),
     path(
         "users/<int:user_id>/two-factor-reset/",
         views.two_factor_reset_page,

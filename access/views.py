@@ -1,47 +1,80 @@
-"""Access administration: applications, decisions and revocations (issue 5, first pages)."""
+"""Access administration: applications, decisions, grants, agreements, users and locks (issue 5)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access.decorators import recent_sign_in_required, role_required
 from access.forms import (
     AccessApplicationForm,
+    AgreementTerminationForm,
     ApplicationForWorkerForm,
     DecisionForm,
+    DutiesChangedForm,
+    GrantChangeForm,
+    GrantFilterForm,
     RevocationForm,
+    UnlockForm,
+    UserSearchForm,
+    WorkerAgreementForm,
     initial_from,
 )
-from access.models import AccessApplication, AccessGrant, User
+from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role, roles_of
-from access.selectors import applications_pending, grants_by_state
+from access.selectors import (
+    agreements_of,
+    applications_of,
+    applications_pending,
+    change_history_of,
+    grants_by_state,
+    grants_of,
+    history_lines,
+    locked_accounts,
+    users_matching,
+)
 from access.services import (
     AccessChangeRefused,
     access_application_approve,
     access_application_reject,
     access_application_submit,
+    account_unlock,
+    agreement_end_for_changed_duties,
+    agreement_record,
+    agreement_terminate,
+    grant_change,
     grant_revoke,
 )
 from access.two_factor import TwoFactorRefused, confirmed_authenticator, two_factor_reset
 
-ENDED_GRANTS_SHOWN = 50
+GRANTS_PAGE_SIZE = 25
+USERS_PAGE_SIZE = 50
+HISTORY_PAGE_SIZE = 50
+# Each grant list on the overview pages on its own, with its own page parameter.
+GRANT_LISTS = {"ending_soon": "ending_page", "current": "current_page", "ended": "ended_page"}
 
 
 @role_required(Role.ACCESS_ADMIN)
 def access_overview(request):
-    grants = grants_by_state()
-    return render(
-        request,
-        "access/overview.html",
-        {
-            "applications": applications_pending(),
-            "current": grants["current"],
-            "ending_soon": grants["ending_soon"],
-            "ended": grants["ended"][:ENDED_GRANTS_SHOWN],
-        },
-    )
+    filters = GrantFilterForm(request.GET or None)
+    grants = grants_by_state(only=filters.grant_filter())
+    context = {"applications": applications_pending(), "filters": filters}
+    for name, page_param in GRANT_LISTS.items():
+        context[name] = Paginator(grants[name], GRANTS_PAGE_SIZE).get_page(
+            request.GET.get(page_param)
+        )
+        context[f"{name}_query"] = _query_without(request, page_param)
+    return render(request, "access/overview.html", context)
+
+
+def _query_without(request, parameter: str) -> str:
+    """The page's GET parameters (filters, other lists' pages) for a link that sets `parameter`."""
+    kept = [(name, value) for name, value in request.GET.items() if name != parameter and value]
+    return urlencode(kept)
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,6 +163,154 @@ def grant_revoke_page(request, grant_id: int):
 @role_required(Role.ACCESS_ADMIN)
 @recent_sign_in_required
 @require_http_methods(["GET", "POST"])
+def grant_change_page(request, grant_id: int):
+    grant = get_object_or_404(
+        AccessGrant.objects.select_related("grantee", "municipality"), pk=grant_id
+    )
+    form = GrantChangeForm(request.POST if request.method == "POST" else None, grant=grant)
+    if form.is_valid():
+        try:
+            grant_change(
+                actor=request.user,
+                grant=grant,
+                changed=form.scope(),
+                reason=form.cleaned_data["reason"],
+            )
+        except AccessChangeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The access right has been changed."))
+            return redirect("access:user", user_id=grant.grantee_id)
+    return render(request, "access/grant_change.html", {"grant": grant, "form": form})
+
+
+@role_required(Role.ACCESS_ADMIN)
+@recent_sign_in_required
+@require_http_methods(["GET", "POST"])
+def agreement_new(request):
+    initial = {"worker": request.GET.get("worker"), "signed_on": timezone.localdate()}
+    form = WorkerAgreementForm(request.POST if request.method == "POST" else None, initial=initial)
+    if form.is_valid():
+        try:
+            agreement = agreement_record(actor=request.user, **form.cleaned_data)
+        except AccessChangeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The worker agreement has been recorded."))
+            return redirect("access:user", user_id=agreement.worker_id)
+    return render(request, "access/agreement_new.html", {"form": form})
+
+
+@role_required(Role.ACCESS_ADMIN)
+@recent_sign_in_required
+@require_http_methods(["GET", "POST"])
+def agreement_terminate_page(request, agreement_id: int):
+    agreement = _agreement(agreement_id)
+    form = AgreementTerminationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            agreement_terminate(
+                actor=request.user,
+                agreement=agreement,
+                notice_given_on=form.cleaned_data["notice_given_on"],
+            )
+        except AccessChangeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The termination has been recorded."))
+            return redirect("access:user", user_id=agreement.worker_id)
+    return render(
+        request, "access/agreement_terminate.html", {"agreement": agreement, "form": form}
+    )
+
+
+@role_required(Role.ACCESS_ADMIN)
+@recent_sign_in_required
+@require_http_methods(["GET", "POST"])
+def agreement_duties_changed_page(request, agreement_id: int):
+    """Destructive: the page says what ends and asks for confirmation before anything is done."""
+    agreement = _agreement(agreement_id)
+    form = DutiesChangedForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        agreement_end_for_changed_duties(actor=request.user, agreement=agreement)
+        messages.success(
+            request, _("The agreement and every access right of the worker have ended.")
+        )
+        return redirect("access:user", user_id=agreement.worker_id)
+    live_grants = grants_of(agreement.worker).filter(
+        revoked_at__isnull=True, valid_until__gt=timezone.now()
+    )
+    return render(
+        request,
+        "access/agreement_duties_changed.html",
+        {"agreement": agreement, "form": form, "live_grants": live_grants},
+    )
+
+
+def _agreement(agreement_id: int) -> WorkerAgreement:
+    return get_object_or_404(
+        WorkerAgreement.objects.select_related("worker", "municipality"), pk=agreement_id
+    )
+
+
+@role_required(Role.ACCESS_ADMIN)
+def user_list(request):
+    form = UserSearchForm(request.GET or None)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    page = Paginator(users_matching(text), USERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "access/user_list.html",
+        {"form": form, "page": page, "search_query": urlencode({"text": text}) if text else ""},
+    )
+
+
+@role_required(Role.ACCESS_ADMIN)
+def user_detail(request, user_id: int):
+    """Everything about one user's access: agreements, applications, grants, and their history."""
+    person = get_object_or_404(User, pk=user_id)
+    page = Paginator(change_history_of(person), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "access/user_detail.html",
+        {
+            "person": person,
+            "now": timezone.now(),
+            "two_factor_enrolled": confirmed_authenticator(person) is not None,
+            "agreements": agreements_of(person),
+            "applications": applications_of(person),
+            "grants": grants_of(person),
+            "page": page,
+            "history": history_lines(page),
+        },
+    )
+
+
+@role_required(Role.ACCESS_ADMIN)
+@recent_sign_in_required
+@require_http_methods(["GET", "POST"])
+def locked_account_list(request):
+    form = UnlockForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        username = form.cleaned_data["username"]
+        try:
+            account_unlock(actor=request.user, username=username)
+        except AccessChangeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _("The account %(username)s has been unlocked.") % {"username": username},
+            )
+            return redirect("access:locked_accounts")
+    return render(
+        request, "access/locked_accounts.html", {"form": form, "locked": locked_accounts()}
+    )
+
+
+@role_required(Role.ACCESS_ADMIN)
+@recent_sign_in_required
+@require_http_methods(["GET", "POST"])
 def two_factor_reset_page(request, user_id: int):
     """Reset a user's two-factor sign-in when they have lost both phone and recovery codes."""
     person = get_object_or_404(User, pk=user_id)
@@ -145,7 +326,7 @@ def two_factor_reset_page(request, user_id: int):
                 _("Two-factor sign-in reset: %(name)s sets it up again at the next sign-in.")
                 % {"name": person},
             )
-            return redirect("access:overview")
+            return redirect("access:user", user_id=person.pk)
     return render(
         request,
         "access/two_factor_reset.html",

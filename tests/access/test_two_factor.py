@@ -332,3 +332,25 @@ def test_demo_code_prints_a_code_the_sign_in_accepts(password_only_client, enrol
     code = capsys.readouterr().out.strip()
 
     assert enter_code(password_only_client, code).url == "/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/access-rights/applications/1/",
+        "/access-rights/grants/1/revoke/",
+        "/access-rights/grants/1/change/",
+        "/access-rights/agreements/new/",
+        "/access-rights/agreements/1/terminate/",
+        "/access-rights/agreements/1/duties-changed/",
+        "/access-rights/locked-accounts/",
+        "/access-rights/users/1/two-factor-reset/",
+    ],
+)
+def test_every_decision_page_asks_for_a_recent_sign_in(client, access_admin, path):
+    client.force_login(access_admin)
+    sign_in_minutes_ago(client, 6)
+
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 302
+        assert response.url.startswith(f"{CONFIRM}?next=")

@@ -34,6 +34,7 @@ KAIKKONEN = SPECIAL["Kalle Kaikkonen"]  # Ohjaamo youth in Joensuu: every other 
 RYYNANEN = SPECIAL["Raimo Ryynänen"]  # long-term unemployed in Joensuu
 OHJAAMO = "Nuoret, jotka asioivat Ohjaamossa ilman ajanvarausta"
 LONG_TERM = "Pitkäaikaistyöttömät (esim. yli 300 päivää työttömänä)"
+HISTORY = "Muutoshistoria"
 TASKS = "Ohjaamon nuorten ohjaus ja pitkäaikaistyöttömien valmennus"
 
 
@@ -126,3 +127,11 @@ def test_apply_approve_narrower_use_and_revoke(
     expect(worker.locator("body")).not_to_contain_text(KAIKKONEN.identity_code)
     forgive_refusal(browser_errors, worker.url, status="404 (Not Found)")
     screenshot(worker, "6-refused-after-revocation-fi")
+
+    # The administrator finds all of it in the worker's history, with who did what.
+    admin.get_by_role("link", name="Uuno Uusi").first.click()
+    expect(heading(admin)).to_have_text("Uuno Uusi")
+    history = admin.get_by_role("region", name=HISTORY)
+    expect(history).to_contain_text("Juha Nieminen")
+    expect(history).to_contain_text("Tehtävät siirtyivät toiselle.")
+    screenshot(admin, "7-history-fi")
