@@ -3,9 +3,8 @@ from functools import wraps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.http import urlencode
 
+from access.middleware import url_with_next
 from access.roles import Role, roles_of
 from access.two_factor import authenticated_recently
 
@@ -34,8 +33,7 @@ def recent_sign_in_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not authenticated_recently(request.session, within=settings.RECENT_SIGN_IN):
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('identity_confirm')}?{query}")
+            return redirect(url_with_next("identity_confirm", request.get_full_path()))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -32,4 +32,9 @@ class SecondFactorRequiredMiddleware:
         if not user.is_authenticated or user.is_verified():
             return None
         step = "two_factor_code" if confirmed_authenticator(user) else "two_factor_enrol"
-        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        return redirect(url_with_next(step, request.get_full_path()))
+
+
+def url_with_next(view_name: str, next_url: str) -> str:
+    """The page `view_name`, told where to return afterwards."""
+    return f"{reverse(view_name)}?{urlencode({'next': next_url})}"

@@ -5,15 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from access.middleware import second_factor_not_required
+from access.middleware import second_factor_not_required, url_with_next
 from access.two_factor import (
     code_matches,
     confirmed_authenticator,
@@ -39,7 +38,7 @@ def two_factor_code(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
     if confirmed_authenticator(request.user) is None:
-        return redirect(_with_next("two_factor_enrol", request))
+        return redirect(url_with_next("two_factor_enrol", _next_url(request)))
     form = OneTimeCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         device = code_matches(request.user, form.cleaned_data["code"])
@@ -64,14 +63,14 @@ def two_factor_code(request):
 def two_factor_enrol(request):
     """First sign-in: add the authenticator app, prove it works, receive recovery codes."""
     if request.user.is_verified() or confirmed_authenticator(request.user) is not None:
-        return redirect(_with_next("two_factor_code", request))
+        return redirect(url_with_next("two_factor_code", _next_url(request)))
     device = enrolment_authenticator(request.user)
     form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         codes = enrolment_confirm(request, device, form.cleaned_data["code"])
         if codes is not None:
             request.session[NEW_RECOVERY_CODES] = codes
-            return redirect(_with_next("two_factor_recovery_codes", request))
+            return redirect(url_with_next("two_factor_recovery_codes", _next_url(request)))
         if sign_in_failed(request, request.user):
             return redirect("login")
         form.add_error("code", _("The code does not match. Check the key and try again."))
@@ -153,10 +152,6 @@ def _next_url(request) -> str:
     ):
         return candidate
     return resolve_url(settings.LOGIN_REDIRECT_URL)
-
-
-def _with_next(view_name: str, request) -> str:
-    return f"{reverse(view_name)}?{urlencode({'next': _next_url(request)})}"
 
 
 def _demo_hint(request) -> str | None:

@@ -7,7 +7,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.models import User
-from access.two_factor import AUTHENTICATOR_NAME, manual_key
+from access.two_factor import AUTHENTICATOR_NAME, confirmed_authenticator, manual_key
 
 
 class NoCodeYet(Exception):
@@ -26,7 +26,7 @@ def demo_manual_key(username: str) -> str:
 
 def demo_authenticator_load(user: User) -> bool:
     """Enrol the demo user with the known key unless they have an authenticator already."""
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    if confirmed_authenticator(user) is not None:
         return False
     TOTPDevice.objects.create(
         user=user,
