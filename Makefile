@@ -11,11 +11,12 @@ TEST_SYSTEM_PACKAGES := $(RUN_SYSTEM_PACKAGES) chromium poppler-utils
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atmt
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: help run test lint messages-compile messages-update lock vendor clean
+.PHONY: help run test check lint messages-compile messages-update lock vendor clean
 
 help:
 	@echo "make run    serve ATMT with demo data at http://$(HOST_PORT)"
 	@echo "make test   lint, then the whole test suite on PostgreSQL and on SQLite"
+	@echo "make check  the everyday loop: lint, then the suite without the browser on SQLite"
 
 run: $(VENV)/.run-deps messages-compile
 	@scripts/ensure-system-packages $(RUN_SYSTEM_PACKAGES)
@@ -30,9 +31,17 @@ test: $(VENV)/.dev-deps messages-compile
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest
 	DATABASE_URL= $(PY) -m pytest
 
+# The fast loop for everyday work; `make test` stays the whole truth.
+check: $(VENV)/.dev-deps messages-compile
+	$(MAKE) --no-print-directory lint
+	DATABASE_URL= $(PY) -m pytest -m "not browser" -q
+
+# ruff for style, import-linter for the layers (every arrow points down), mypy for types.
 lint: $(VENV)/.dev-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m mypy
 
 $(PY):
 	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)

@@ -9,7 +9,7 @@ from access.models import User
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (None, {"fields": ("organisation",)}),
     )
     list_display = ("username", "first_name", "last_name", "organisation", "is_active")

@@ -30,7 +30,7 @@ class GrantScopeForm(HdsFormMixin, forms.Form):
     last_day = forms.DateField(label=_("Last day"), widget=IsoDateInput())
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         first, last = cleaned.get("first_day"), cleaned.get("last_day")
         if first and last and last < first:
             self.add_error("last_day", _("The last day cannot come before the first."))
@@ -62,7 +62,9 @@ class ApplicationForWorkerForm(AccessApplicationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["applicant"].queryset = User.objects.filter(
+        applicant = self.fields["applicant"]
+        assert isinstance(applicant, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
+        applicant.queryset = User.objects.filter(
             groups__name=Role.CASE_WORKER, is_active=True
         ).order_by("last_name", "first_name")
 
@@ -97,7 +99,9 @@ class GrantChangeForm(GrantScopeForm):
         super().__init__(*args, initial=initial_from(grant), **kwargs)
         self.fields["municipality"].disabled = True
         # Only the grant's own groups: a change can take groups away, never add one.
-        self.fields["client_groups"].queryset = grant.client_groups.all()
+        groups = self.fields["client_groups"]
+        assert isinstance(groups, forms.ModelMultipleChoiceField)  # noqa: S101 (narrows the type)
+        groups.queryset = grant.client_groups.all()
 
     def scope(self) -> GrantScope:
         scope = super().scope()

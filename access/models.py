@@ -1,3 +1,5 @@
+import datetime
+
 from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -16,8 +18,9 @@ class User(AbstractUser):
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+        # The stubs type AbstractUser.Meta's names as str; a lazy translation is what Django uses.
+        verbose_name = _("user")  # type: ignore[assignment]
+        verbose_name_plural = _("users")  # type: ignore[assignment]
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self):
@@ -60,7 +63,7 @@ class AccessScope(models.Model):
 
     class Authority(models.TextChoices):
         VIEW = "view", _("view")
-        RECORD = "record", _("view and record entries")
+        RECORD = "record", _("view, record entries and consents")
 
     municipality = models.ForeignKey(
         "clients.Municipality",
@@ -77,6 +80,26 @@ class AccessScope(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AccessGrantQuerySet(models.QuerySet):
+    def in_force(self, at: datetime.datetime) -> "AccessGrantQuerySet":
+        """Grants in force at `at`: begun, not yet ended, and not revoked by then.
+
+        The one answer to "which grants count at this moment", for the policy and every list.
+        """
+        return self.filter(valid_from__lte=at, valid_until__gt=at).filter(
+            models.Q(revoked_at__isnull=True) | models.Q(revoked_at__gt=at)
+        )
+
+    def live(self, at: datetime.datetime) -> "AccessGrantQuerySet":
+        """Grants that can still be in force after `at`: not ended and not revoked, begun or not.
+
+        What a revocation or a change of duties ends.
+        """
+        return self.filter(valid_until__gt=at).filter(
+            models.Q(revoked_at__isnull=True) | models.Q(revoked_at__gt=at)
+        )
 
 
 class AccessGrant(AccessScope):
@@ -104,6 +127,16 @@ class AccessGrant(AccessScope):
         verbose_name=_("revoked by"),
     )
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+
+    class RevocationCause(models.TextChoices):
+        DECISION = "decision", _("revoked by a decision")
+        DUTIES_CHANGED = "duties_changed", _("the worker's duties changed: the agreement lapsed")
+
+    revocation_cause = models.CharField(
+        _("cause of revocation"), max_length=20, choices=RevocationCause, blank=True
+    )
+
+    objects = AccessGrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("access grant")

@@ -6,12 +6,19 @@ valid consent to viewing (the newest answer counts); the worker has a worker agr
 and a valid access grant covering the client's municipality and one of the client's referred
 groups; and the worker has stated a purpose. There is no override.
 
-`decide` answers for one client and names every failing condition; `clients_openable_by` is the
-same rule as a queryset. A property test holds the two to the same answer.
+`decide` answers for one client, one action and one moment: it names every failing condition
+and returns the sections of the record that may be shown (`Decision.sections`).
+`clients_openable_by` is the same rule as a queryset, for the same action. A property test holds
+the two to the same answer, action by action.
 
-Asking for a consent needs the client's identity and consent status before there is a consent,
-so a decision also says whether everything but the consent holds (`consents_allowed`): then the
-worker may see identity and consents only (consent issue; seed 000 §5 still bars the rest).
+Actions: viewing, printing and exporting read; recording writes, and needs a covering grant with
+the recording authority (a view grant reads only). A refusal or a withdrawal of a consent only
+narrows access and may be recorded at any time (seed 000 §§4-5, 001 §11; GDPR Art. 7(3)): it
+needs only what viewing the consent request needs.
+
+Asking for a consent needs a little of the client before there is a consent: when everything
+but the consent holds, the worker may see the consent request (name, identity code, language of
+service, each consent kind's status and dates) and nothing else (seed 000 §5 bars the rest).
 """
 
 import datetime
@@ -23,12 +30,43 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from access.models import AccessGrant, User, WorkerAgreement
+from access.models import AccessGrant, AccessScope, User, WorkerAgreement
 from access.purposes import Purpose
 from clients.models import Client, Referral, ServiceNeed
 from consent.models import Consent
 
-POLICY_VERSION = "2026.1"
+POLICY_VERSION = "2026.2"
+
+
+class Section(models.TextChoices):
+    """The parts of a client's record. Each has one provider that fetches it (client_data.py)."""
+
+    IDENTITY = "identity", _("identity and contact details")
+    REFERRALS = "referrals", _("client group tags")
+    SERVICE_NEEDS = "service_needs", _("service needs")
+    CONSENTS = "consents", _("consents with their details, history and scans")
+    # What asking for a consent needs, and nothing more.
+    CONSENT_REQUEST = "consent_request", _("name, identity code, language and consent status")
+
+
+class Action(models.TextChoices):
+    """What the actor wants to do with the record."""
+
+    VIEW = "view", _("view")
+    RECORD = "record", _("record")
+    PRINT = "print", _("print")
+    EXPORT = "export", _("export")
+
+
+FULL_RECORD = (Section.IDENTITY, Section.REFERRALS, Section.SERVICE_NEEDS, Section.CONSENTS)
+CONSENT_REQUEST = (Section.CONSENT_REQUEST,)
+# The authority each action needs of the covering grant.
+NEEDED_AUTHORITY = {
+    Action.VIEW: AccessScope.Authority.VIEW,
+    Action.PRINT: AccessScope.Authority.VIEW,
+    Action.EXPORT: AccessScope.Authority.VIEW,
+    Action.RECORD: AccessScope.Authority.RECORD,
+}
 
 
 class Reason(models.TextChoices):
@@ -42,6 +80,7 @@ class Reason(models.TextChoices):
     AGREEMENT_MISSING = "agreement_missing", _("no worker agreement")
     GRANT_MISSING = "grant_missing", _("no access right")
     GRANT_OUT_OF_SCOPE = "grant_out_of_scope", _("outside the access right")
+    AUTHORITY_MISSING = "authority_missing", _("no recording authority")
     PURPOSE_MISSING = "purpose_missing", _("no purpose")
 
 
@@ -79,6 +118,10 @@ REASON_EXPLANATIONS = {
         _("Your access rights do not cover this client's client group."),
         _("If your duties need it, apply for a change to your access right."),
     ),
+    Reason.AUTHORITY_MISSING: (
+        _("Your access right allows viewing only, not recording."),
+        _("If your duties need it, apply for an access right with the recording authority."),
+    ),
     Reason.PURPOSE_MISSING: (
         _("You have not stated the purpose of the view."),
         _("Choose the purpose of the view."),
@@ -93,8 +136,12 @@ CONSENT_REASONS = frozenset(
 
 @dataclass(frozen=True)
 class Decision:
+    action: Action
     allowed: bool
     reasons: tuple[Reason, ...]
+    # The sections that may be shown: the full record when allowed, the consent request when
+    # only the consent is missing, else none.
+    sections: tuple[Section, ...]
     # Ids of the rows that satisfied a condition, by kind: the evidence behind an allowed view.
     basis: dict[str, int]
     # False when the client is outside every municipality of the actor's valid grants: such a
@@ -104,14 +151,19 @@ class Decision:
     decision_id: uuid.UUID = field(default_factory=uuid.uuid4)
     policy_version: str = POLICY_VERSION
 
-    @property
-    def consents_allowed(self) -> bool:
-        """Everything but the consent holds: identity and consent status may be shown."""
-        return self.client_visible and CONSENT_REASONS.issuperset(self.reasons)
 
+def decide(
+    *,
+    actor: User,
+    client: Client,
+    purpose: str | None,
+    action: Action,
+    at: datetime.datetime,
+) -> Decision:
+    """Decide whether `actor` may do `action` on `client`'s record at `at`.
 
-def decide(*, actor: User, client: Client, purpose: str | None, at: datetime.datetime) -> Decision:
-    """Decide whether `actor` may open `client`'s record at `at`; name every failing condition."""
+    Names every failing condition and the sections that may be shown.
+    """
     reasons: list[Reason] = []
     basis: dict[str, int] = {}
     today = timezone.localdate(at)
@@ -121,9 +173,7 @@ def decide(*, actor: User, client: Client, purpose: str | None, at: datetime.dat
     consent_id, consent_reason = _viewing_consent(client, at, today)
     agreement = WorkerAgreement.objects.filter(_agreement_in_force(at, today), worker=actor).first()
     grants = list(
-        AccessGrant.objects.filter(_grant_valid(at), grantee=actor).prefetch_related(
-            "client_groups"
-        )
+        AccessGrant.objects.in_force(at).filter(grantee=actor).prefetch_related("client_groups")
     )
 
     if referrals:
@@ -134,8 +184,8 @@ def decide(*, actor: User, client: Client, purpose: str | None, at: datetime.dat
         basis["service_need"] = need.pk
     else:
         reasons.append(Reason.SERVICE_NEED_MISSING)
-    if consent_reason:
-        reasons.append(consent_reason)
+    if consent_reason or consent_id is None:
+        reasons.append(consent_reason or Reason.CONSENT_MISSING)
     else:
         basis["consent"] = consent_id
     if agreement:
@@ -144,13 +194,19 @@ def decide(*, actor: User, client: Client, purpose: str | None, at: datetime.dat
         reasons.append(Reason.AGREEMENT_MISSING)
 
     local_grants = [g for g in grants if g.municipality_id == client.home_municipality_id]
-    covering = _covering_grant_and_referral(local_grants, referrals)
+    covering = _covering_grants(local_grants, referrals)
+    authorised = [g for g in (covering or local_grants or grants) if _authorises(g, action)]
     if not grants:
         reasons.append(Reason.GRANT_MISSING)
-    elif not local_grants or (referrals and covering is None):
+    elif not local_grants or (referrals and not covering):
         reasons.append(Reason.GRANT_OUT_OF_SCOPE)
+    # The grants that would answer (covering ones, else those of the client's municipality)
+    # must hold the authority the action needs; with no grant there is no authority to lack.
+    if grants and not authorised:
+        reasons.append(Reason.AUTHORITY_MISSING)
     if covering:
-        basis["grant"], basis["referral"] = covering
+        grant = (authorised or covering)[0]
+        basis["grant"], basis["referral"] = grant.pk, _referral_in(grant, referrals)
     elif local_grants:
         basis["grant"] = local_grants[0].pk
 
@@ -158,23 +214,43 @@ def decide(*, actor: User, client: Client, purpose: str | None, at: datetime.dat
         reasons.append(Reason.PURPOSE_MISSING)
 
     return Decision(
+        action=action,
         allowed=not reasons,
         reasons=tuple(reasons),
+        sections=_sections(reasons, client_visible=bool(local_grants)),
         basis=basis,
         client_visible=bool(local_grants),
         at=at,
     )
 
 
-def clients_openable_by(actor: User, *, at: datetime.datetime) -> QuerySet[Client]:
-    """The clients whose record `actor` may open at `at` (given a purpose), as one query."""
+def _sections(reasons: list[Reason], *, client_visible: bool) -> tuple[Section, ...]:
+    if not reasons:
+        return FULL_RECORD + CONSENT_REQUEST
+    if client_visible and CONSENT_REASONS.issuperset(reasons):
+        return CONSENT_REQUEST
+    return ()
+
+
+def _authorises(grant: AccessGrant, action: Action) -> bool:
+    """A recording grant also views; a viewing grant only views, prints and exports."""
+    return grant.authority == AccessScope.Authority.RECORD or (
+        NEEDED_AUTHORITY[action] == grant.authority
+    )
+
+
+def clients_openable_by(
+    actor: User, *, action: Action = Action.VIEW, at: datetime.datetime
+) -> QuerySet[Client]:
+    """The clients on whose record `actor` may do `action` at `at` (given a purpose): one query."""
     today = timezone.localdate(at)
-    covering_grant = AccessGrant.objects.filter(
-        _grant_valid(at),
+    covering_grant = AccessGrant.objects.in_force(at).filter(
         grantee=actor,
         municipality=OuterRef(OuterRef("home_municipality")),
         client_groups=OuterRef("group"),
     )
+    if NEEDED_AUTHORITY[action] == AccessScope.Authority.RECORD:
+        covering_grant = covering_grant.filter(authority=AccessScope.Authority.RECORD)
     covered_referral = Referral.objects.filter(
         _referral_active(today), Exists(covering_grant), client=OuterRef("pk")
     )
@@ -189,19 +265,20 @@ def clients_openable_by(actor: User, *, at: datetime.datetime) -> QuerySet[Clien
 
 def clients_visible_to(actor: User, *, at: datetime.datetime) -> QuerySet[Client]:
     """The clients `actor` may know to exist: those in a municipality of their valid grants."""
-    municipalities = AccessGrant.objects.filter(_grant_valid(at), grantee=actor).values(
-        "municipality"
-    )
+    municipalities = AccessGrant.objects.in_force(at).filter(grantee=actor).values("municipality")
     return Client.objects.filter(home_municipality__in=municipalities)
 
 
-def _covering_grant_and_referral(grants, referrals) -> tuple[int, int] | None:
-    for grant in grants:
-        groups = {group.pk for group in grant.client_groups.all()}
-        for referral in referrals:
-            if referral.group_id in groups:
-                return grant.pk, referral.pk
-    return None
+def _covering_grants(grants: list[AccessGrant], referrals: list[Referral]) -> list[AccessGrant]:
+    """The grants that cover one of the client's referred groups."""
+    referred = {referral.group_id for referral in referrals}
+    return [g for g in grants if referred & {group.pk for group in g.client_groups.all()}]
+
+
+def _referral_in(grant: AccessGrant, referrals: list[Referral]) -> int:
+    """The first referral whose group `grant` covers."""
+    groups = {group.pk for group in grant.client_groups.all()}
+    return next(referral.pk for referral in referrals if referral.group_id in groups)
 
 
 def _viewing_consent(client, at, today) -> tuple[int | None, Reason | None]:
@@ -250,9 +327,3 @@ def _consent_valid(at: datetime.datetime) -> Q:
 
 def _agreement_in_force(at: datetime.datetime, today: datetime.date) -> Q:
     return Q(signed_on__lte=today) & (Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-
-
-def _grant_valid(at: datetime.datetime) -> Q:
-    return Q(valid_from__lte=at, valid_until__gt=at) & (
-        Q(revoked_at__isnull=True) | Q(revoked_at__gt=at)
-    )

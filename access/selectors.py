@@ -1,23 +1,25 @@
 import datetime
 from dataclasses import dataclass
 
-from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
+from access.models import (
+    AccessApplication,
+    AccessGrant,
+    AccessGrantQuerySet,
+    User,
+    WorkerAgreement,
+)
+from access.roles import Role
+from audit.history import DetailLabels, HistoryLine, ValueLabels, history_of
 from clients.models import ClientGroup, Municipality
 
 ENDING_SOON = datetime.timedelta(days=30)
-# What an unlock writes in the user's change history: not a field, so named here for display.
-SIGN_IN_LOCK = "sign_in_lock"
-UNLOCKED = {SIGN_IN_LOCK: ["locked", "unlocked"]}
-SIGN_IN_LOCK_STATES = {"locked": _("locked"), "unlocked": _("unlocked")}
 
 
 def applications_pending() -> QuerySet[AccessApplication]:
@@ -49,21 +51,21 @@ def grants_by_state(
         ).prefetch_related("client_groups"),
         only or GrantFilter(),
     )
-    in_force = Q(valid_from__lte=at, valid_until__gt=at, revoked_at__isnull=True)
+    in_force = grants.in_force(at)
     return {
-        "current": grants.filter(in_force, valid_until__gt=at + ENDING_SOON).order_by(
+        "current": in_force.filter(valid_until__gt=at + ENDING_SOON).order_by(
             "grantee__last_name", "valid_until", "pk"
         ),
-        "ending_soon": grants.filter(in_force, valid_until__lte=at + ENDING_SOON).order_by(
+        "ending_soon": in_force.filter(valid_until__lte=at + ENDING_SOON).order_by(
             "valid_until", "pk"
         ),
-        "ended": grants.filter(Q(valid_until__lte=at) | Q(revoked_at__isnull=False)).order_by(
+        "ended": grants.filter(Q(valid_until__lte=at) | Q(revoked_at__lte=at)).order_by(
             "-valid_until", "-pk"
         ),
     }
 
 
-def _filtered(grants: QuerySet[AccessGrant], only: GrantFilter) -> QuerySet[AccessGrant]:
+def _filtered(grants: AccessGrantQuerySet, only: GrantFilter) -> AccessGrantQuerySet:
     grants = grants.filter(_name_matches(only.text, prefix="grantee__"))
     if only.municipality is not None:
         grants = grants.filter(municipality=only.municipality)
@@ -103,105 +105,50 @@ def applications_of(user: User) -> QuerySet[AccessApplication]:
     ).prefetch_related("client_groups")
 
 
-def grants_of(user: User) -> QuerySet[AccessGrant]:
+def grants_of(user: User) -> AccessGrantQuerySet:
     return user.grants.select_related("granted_by", "revoked_by", "municipality").prefetch_related(
         "client_groups"
     )
 
 
-def change_history_of(user: User) -> QuerySet[LogEntry]:
-    """The change history of the user, their agreements, applications and grants, newest first."""
-    owned = {
-        User: [user.pk],
-        WorkerAgreement: user.agreements.values("pk"),
-        AccessApplication: user.applications.values("pk"),
-        AccessGrant: user.grants.values("pk"),
-    }
-    condition = Q()
-    for model, pks in owned.items():
-        content_type = ContentType.objects.get_for_model(model)
-        condition |= Q(content_type=content_type, object_id__in=pks)
-    return (
-        LogEntry.objects.filter(condition)
-        .select_related("actor", "content_type")
-        .order_by("-timestamp", "-pk")
-    )
+def change_history_of(user: User) -> list[HistoryLine]:
+    """The history of the user, their agreements, applications and grants, newest first.
 
-
-@dataclass(frozen=True)
-class Change:
-    """One field of one history entry: its label and the values before and after.
-
-    For a many-to-many field, `added` or `removed` lists the objects instead.
+    Typed events (who granted, revoked, reset, unlocked) and field-level diffs, readable.
     """
-
-    field: str
-    old: str = ""
-    new: str = ""
-    added: str = ""
-    removed: str = ""
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    entry: LogEntry
-    subject: str
-    action: str
-    changes: list[Change]
-
-
-HISTORY_ACTIONS = {
-    LogEntry.Action.CREATE: _("created"),
-    LogEntry.Action.UPDATE: _("changed"),
-    LogEntry.Action.DELETE: _("deleted"),
-    LogEntry.Action.ACCESS: _("viewed"),
-}
-
-
-def history_lines(entries) -> list[HistoryLine]:
-    return [
-        HistoryLine(
-            entry=entry,
-            subject=str(entry.content_type.model_class()._meta.verbose_name),
-            action=str(HISTORY_ACTIONS.get(entry.action, entry.action)),
-            changes=changes_of(entry),
-        )
-        for entry in entries
+    objects = [
+        user,
+        *user.agreements.all(),
+        *user.applications.all(),
+        *user.grants.select_related("grantee", "municipality"),
     ]
+    return history_of(objects, value_labels=VALUE_LABELS, detail_labels=DETAIL_LABELS)
 
 
-def changes_of(entry: LogEntry) -> list[Change]:
-    """The fields an entry changed, readable: choices and references by name, m2m as lists."""
-    model = entry.content_type.model_class()
-    shown = entry.changes_display_dict  # choices, dates and references made readable
-    changes = []
-    for name, values in entry.changes_dict.items():
-        if name == SIGN_IN_LOCK:
-            old, new = (SIGN_IN_LOCK_STATES.get(value, value) for value in values)
-            changes.append(Change(str(_("sign-in lock")), old=str(old), new=str(new)))
-            continue
-        try:
-            field = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            label = name
-        else:
-            if field.auto_created and not field.concrete:
-                continue  # auditlog also notes reverse relations on creation, always as None
-            label = field.verbose_name
-        if isinstance(values, dict):  # many-to-many: {"type": "m2m", "operation", "objects"}
-            objects = ", ".join(values.get("objects", []))
-            if values.get("operation") == "delete":
-                changes.append(Change(str(label), removed=objects))
-            else:
-                changes.append(Change(str(label), added=objects))
-            continue
-        old, new = shown.get(label, values)
-        changes.append(Change(str(label), old=_none_as_empty(old), new=_none_as_empty(new)))
-    return changes
+def _role_label(code: str) -> str:
+    return str(Role(code).label) if code in Role.values else code
 
 
-def _none_as_empty(value) -> str:
-    return "" if value in (None, "None") else str(value)
+def _fields_label(names: list[str]) -> tuple[str, str]:
+    labels = [
+        str(getattr(AccessGrant._meta.get_field(name), "verbose_name", name)) for name in names
+    ]
+    return str(_("Changed")), ", ".join(labels)
+
+
+VALUE_LABELS: ValueLabels = {"groups": _role_label}
+DETAIL_LABELS: DetailLabels = {
+    "reason": lambda text: (str(_("Reason for the change")), text),
+    "fields": _fields_label,
+    "cause": lambda code: (
+        str(_("Cause")),
+        str(AccessGrant.RevocationCause(code).label),
+    ),
+    "notice_given_on": lambda day: (
+        str(_("Written notice given on")),
+        date_format(datetime.date.fromisoformat(day), "SHORT_DATE_FORMAT"),
+    ),
+}
 
 
 @dataclass(frozen=True)

@@ -8,22 +8,22 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
-from auditlog.context import set_actor, set_extra_data
-from auditlog.models import LogEntry
+from auditlog.context import set_actor
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from access.models import AccessApplication, AccessGrant, AccessScope, User, WorkerAgreement
-from access.selectors import UNLOCKED, locked_usernames
+from access.selectors import locked_usernames
+from audit.actions import Action
+from audit.services import change_record
 from clients.models import ClientGroup, Municipality
 
 # Either party may terminate a worker agreement in writing with two weeks' notice (seed 000 §9).
 AGREEMENT_NOTICE_PERIOD = datetime.timedelta(days=14)
-# Stored as the revocation reason, in the service's language: it is a record, not a message.
-DUTIES_CHANGED = "Tehtävät muuttuivat: työntekijän sopimus raukesi."
 
 
 class AccessChangeRefused(Exception):
@@ -60,6 +60,7 @@ def access_application_submit(
             tasks=tasks.strip(),
         )
         application.client_groups.set(scope.client_groups)
+    change_record(actor=actor, action=Action.APPLICATION_SUBMITTED, target=application)
     return application
 
 
@@ -87,6 +88,13 @@ def access_application_approve(
         )
         grant.client_groups.set(granted.client_groups)
         _decide(application, actor, AccessApplication.Status.APPROVED, reason, grant=grant)
+    change_record(actor=actor, action=Action.APPLICATION_APPROVED, target=application)
+    change_record(
+        actor=actor,
+        action=Action.GRANT_APPROVED,
+        target=grant,
+        details={"application": application.pk},
+    )
     return grant
 
 
@@ -99,6 +107,7 @@ def access_application_reject(
         raise AccessChangeRefused(_("A rejection needs a reason."))
     with set_actor(actor):
         _decide(application, actor, AccessApplication.Status.REJECTED, reason)
+    change_record(actor=actor, action=Action.APPLICATION_REJECTED, target=application)
     return application
 
 
@@ -134,7 +143,7 @@ def _check_scope(scope: GrantScope) -> None:
         )
 
 
-def _check_within(narrower: GrantScope, wider: AccessScope, refusal: str) -> None:
+def _check_within(narrower: GrantScope, wider: AccessScope, refusal: str | Promise) -> None:
     """`narrower` may drop groups, lower the authority or cover less time, never more."""
     wider_groups = set(wider.client_groups.values_list("pk", flat=True))
     authority_widened = (
@@ -170,11 +179,28 @@ def grant_revoke(
     if not reason.strip():
         raise AccessChangeRefused(_("A revocation needs a reason."))
     _check_live(grant, at)
+    return _revoke(grant, actor=actor, at=at, reason=reason.strip())
+
+
+def _revoke(
+    grant: AccessGrant,
+    *,
+    actor: User,
+    at: datetime.datetime,
+    reason: str = "",
+    cause: str = AccessGrant.RevocationCause.DECISION,
+) -> AccessGrant:
     grant.revoked_at = at
     grant.revoked_by = actor
-    grant.revocation_reason = reason.strip()
+    grant.revocation_reason = reason
+    grant.revocation_cause = cause
     with set_actor(actor):  # the change history names the actor, also outside a request
-        grant.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        grant.save(
+            update_fields=["revoked_at", "revoked_by", "revocation_reason", "revocation_cause"]
+        )
+    change_record(
+        actor=actor, action=Action.GRANT_REVOKED, target=grant, at=at, details={"cause": cause}
+    )
     return grant
 
 
@@ -216,8 +242,15 @@ def grant_change(
         ),
     )
     _check_change_in_time(grant, changed, at)
-    with set_extra_data({"actor": actor, "additional_data": {"reason": reason.strip()}}):
-        _save_scope(grant, changed)
+    with set_actor(actor):
+        changed_fields = _save_scope(grant, changed)
+    change_record(
+        actor=actor,
+        action=Action.GRANT_CHANGED,
+        target=grant,
+        at=at,
+        details={"reason": reason.strip(), "fields": changed_fields},
+    )
     return grant
 
 
@@ -232,8 +265,11 @@ def _check_change_in_time(grant: AccessGrant, changed: GrantScope, at: datetime.
         )
 
 
-def _save_scope(grant: AccessGrant, changed: GrantScope) -> None:
-    """Write only what changed, so the history shows exactly that; refuse a change of nothing."""
+def _save_scope(grant: AccessGrant, changed: GrantScope) -> list[str]:
+    """Write only what changed, so the history shows exactly that; refuse a change of nothing.
+
+    Returns the names of the fields changed.
+    """
     fields = {
         name: getattr(changed, name)
         for name in ("authority", "valid_from", "valid_until")
@@ -249,6 +285,7 @@ def _save_scope(grant: AccessGrant, changed: GrantScope) -> None:
         grant.save(update_fields=list(fields))
     if groups_changed:
         grant.client_groups.set(changed.client_groups)
+    return sorted(fields) + (["client_groups"] if groups_changed else [])
 
 
 @transaction.atomic
@@ -268,12 +305,14 @@ def agreement_record(
     if not worker.is_active:
         raise AccessChangeRefused(_("The user's account is not in use."))
     with set_actor(actor):
-        return WorkerAgreement.objects.create(
+        agreement = WorkerAgreement.objects.create(
             worker=worker,
             employment_area=employment_area.strip(),
             municipality=municipality,
             signed_on=signed_on,
         )
+    change_record(actor=actor, action=Action.AGREEMENT_RECORDED, target=agreement)
+    return agreement
 
 
 @transaction.atomic
@@ -292,6 +331,12 @@ def agreement_terminate(
     agreement.ends_at = ends_at
     with set_actor(actor):
         agreement.save(update_fields=["ends_at"])
+    change_record(
+        actor=actor,
+        action=Action.AGREEMENT_TERMINATED,
+        target=agreement,
+        details={"notice_given_on": notice_given_on.isoformat()},
+    )
     return agreement
 
 
@@ -309,11 +354,10 @@ def agreement_end_for_changed_duties(
         agreement.ends_at = at
         with set_actor(actor):
             agreement.save(update_fields=["ends_at"])
-    live_grants = AccessGrant.objects.filter(
-        grantee=agreement.worker, revoked_at__isnull=True, valid_until__gt=at
-    )
+        change_record(actor=actor, action=Action.AGREEMENT_ENDED, target=agreement, at=at)
+    live_grants = AccessGrant.objects.live(at).filter(grantee=agreement.worker)
     for grant in live_grants.select_for_update():
-        grant_revoke(actor=actor, grant=grant, reason=DUTIES_CHANGED, at=at)
+        _revoke(grant, actor=actor, at=at, cause=AccessGrant.RevocationCause.DUTIES_CHANGED)
     return agreement
 
 
@@ -329,10 +373,12 @@ def account_unlock(*, actor: User, username: str) -> int:
     if not username or username not in locked_usernames():
         raise AccessChangeRefused(_("The account is not locked."))
     removed = axes_reset(username=username)
+    # A made-up user name can be locked too: then the event names no account.
     user = User.objects.filter(username=username).first()
-    if user is not None:  # a made-up user name can be locked too; it has no history to write
-        with set_actor(actor):
-            LogEntry.objects.log_create(
-                user, force_log=True, action=LogEntry.Action.UPDATE, changes=UNLOCKED
-            )
+    change_record(
+        actor=actor,
+        action=Action.ACCOUNT_UNLOCKED,
+        target=user,
+        details={"username": username, "failures_cleared": removed},
+    )
     return removed

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from access.decorators import recent_sign_in_required, role_required
+from access.decorators import role_required
 from access.forms import (
     AccessApplicationForm,
     AgreementTerminationForm,
@@ -33,7 +33,6 @@ from access.selectors import (
     change_history_of,
     grants_by_state,
     grants_of,
-    history_lines,
     locked_accounts,
     users_matching,
 )
@@ -49,7 +48,8 @@ from access.services import (
     grant_change,
     grant_revoke,
 )
-from access.two_factor import TwoFactorRefused, confirmed_authenticator, two_factor_reset
+from sign_in.decorators import recent_sign_in_required
+from sign_in.two_factor import TwoFactorRefused, confirmed_authenticator, two_factor_reset
 
 GRANTS_PAGE_SIZE = 25
 USERS_PAGE_SIZE = 50
@@ -81,6 +81,7 @@ def _query_without(request, parameter: str) -> str:
 def application_new(request):
     """A case worker applies for themselves; a supervisor applies for a worker."""
     roles = roles_of(request.user)
+    form_class: type[AccessApplicationForm]
     if Role.SUPERVISOR in roles:
         form_class = ApplicationForWorkerForm
     elif Role.CASE_WORKER in roles:
@@ -237,9 +238,7 @@ def agreement_duties_changed_page(request, agreement_id: int):
             request, _("The agreement and every access right of the worker have ended.")
         )
         return redirect("access:user", user_id=agreement.worker_id)
-    live_grants = grants_of(agreement.worker).filter(
-        revoked_at__isnull=True, valid_until__gt=timezone.now()
-    )
+    live_grants = grants_of(agreement.worker).live(timezone.now())
     return render(
         request,
         "access/agreement_duties_changed.html",
@@ -281,7 +280,7 @@ def user_detail(request, user_id: int):
             "applications": applications_of(person),
             "grants": grants_of(person),
             "page": page,
-            "history": history_lines(page),
+            "history": page.object_list,
         },
     )
 

@@ -88,4 +88,4 @@ def env_database(name: str, *, sqlite_path: str) -> dict:
         raise ConfigurationError(f"{name} is malformed: {error}") from None
     if config["ENGINE"] == "django.db.backends.postgresql" and not config.get("NAME"):
         raise ConfigurationError(f"{name} must name a database, e.g. postgres://user@host/atmt")
-    return config
+    return dict(config)

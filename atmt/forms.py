@@ -1,6 +1,4 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy as _
 
 
 class IsoDateInput(forms.DateInput):
@@ -13,7 +11,7 @@ class IsoDateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class HdsFormMixin:
+class HdsFormMixin(forms.BaseForm):
     """Give every widget the design system's input class and link errors to their field."""
 
     def __init__(self, *args, **kwargs):
@@ -30,40 +28,3 @@ class HdsFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
-
-
-class SignInForm(HdsFormMixin, AuthenticationForm):
-    pass
-
-
-class OneTimeCodeForm(HdsFormMixin, forms.Form):
-    code = forms.CharField(
-        label=_("One-time code"),
-        max_length=32,
-        help_text=_("Six digits from your authenticator app, or one of your recovery codes."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
-        ),
-    )
-
-
-class IdentityConfirmationForm(OneTimeCodeForm):
-    """The password and a code again, before a decision on access rights."""
-
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
-    )
-    field_order = ["password", "code"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["code"].widget.attrs.pop("autofocus", None)
-
-
-class EnrolmentCodeForm(OneTimeCodeForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["code"].help_text = _("The six digits your app shows now.")
-        self.fields["code"].widget.attrs["inputmode"] = "numeric"

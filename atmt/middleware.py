@@ -1,5 +1,4 @@
 import logging
-import uuid
 
 from django.conf import settings
 from django.db import connection
@@ -68,16 +67,3 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
-
-
-class RequestIdMiddleware:
-    """Give each request an id that the access log records and the response carries."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        request.request_id = uuid.uuid4()
-        response = self.get_response(request)
-        response["X-Request-ID"] = str(request.request_id)
-        return response

@@ -28,11 +28,13 @@ ATMT_ENV = env_choice("ATMT_ENV", "development", ("development", "production"))
 PRODUCTION = ATMT_ENV == "production"
 
 if PRODUCTION:
-    SECRET_KEY = env_str("SECRET_KEY", required=True)
+    SECRET_KEY = env_str("SECRET_KEY", required=True) or ""
     if len(SECRET_KEY) < 50:
         raise ConfigurationError("SECRET_KEY must be at least 50 characters long in production")
 else:
-    SECRET_KEY = env_str("SECRET_KEY", "development-only-key-never-used-in-production-0123456789")
+    SECRET_KEY = (
+        env_str("SECRET_KEY", "development-only-key-never-used-in-production-0123456789") or ""
+    )
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list(
@@ -55,10 +57,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "access",
+    "audit",
     "clients",
     "consent",
-    "audit",
+    "sign_in",
+    "access",
+    "records",
+    "review",
 ]
 if not PRODUCTION:
     # The demo data and the command that prints a demo user's one-time code: in production the
@@ -67,7 +72,7 @@ if not PRODUCTION:
 
 MIDDLEWARE = [
     "atmt.middleware.HealthCheckMiddleware",
-    "atmt.middleware.RequestIdMiddleware",
+    "audit.context.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "atmt.middleware.ChosenLanguageMiddleware",
@@ -77,10 +82,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Who passed the second factor in this session, then: nobody else gets past the code page.
     "django_otp.middleware.OTPMiddleware",
-    "access.middleware.SecondFactorRequiredMiddleware",
+    "sign_in.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, to say why a session ended; runs before the sign-in requirement's check.
-    "atmt.sessions.SessionLimitsMiddleware",
+    "sign_in.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "atmt.middleware.NoStoreForAuthenticatedMiddleware",
@@ -152,7 +157,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
 # A correct password alone does not forgive earlier failures: wrong one-time codes count too
-# (access/two_factor.py), and the count starts again only after a complete sign-in.
+# (sign_in/two_factor.py), and the count starts again only after a complete sign-in.
 AXES_RESET_ON_SUCCESS = False
 # axes keeps the form's fields with each failure, masking these (and the password); the
 # one-time code must be among them.
@@ -229,7 +234,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 SESSION_COOKIE_HTTPONLY = True
-# The server ends sessions sooner (atmt/sessions.py); the cookie never outlives the longest one.
+# The server ends sessions sooner (sign_in/sessions.py); the cookie never outlives the longest one.
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -5,8 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from access.policy import Reason
-from access.purposes import Purpose
+from audit.actions import Action
 
 
 class AppendOnlyError(Exception):
@@ -22,16 +21,18 @@ class AccessEventQuerySet(models.QuerySet):
 
 
 class AccessEvent(models.Model):
-    """One attempt to look at client data, allowed or not, written before anything is shown.
+    """One event of the log: a look at client data or a change, in the vocabulary of `Action`.
 
-    The primary key is the sequence number: it grows with every event, so a gap shows.
+    Looks and changes share this table so that one ordered log answers every question about a
+    client or a worker (who looked, who changed what) and one chain can later seal it. A look
+    is written before anything is shown, allowed or not, with the policy's decision; a change is
+    written by its service in the same transaction as the change, naming what it changed
+    (`target_type`, `target_id`) and its typed `details`.
+
+    The ids grow but may skip values: a sequence is not rolled back with a failed transaction.
     """
 
-    class Action(models.TextChoices):
-        VIEW = "atmt.client.view", _("view")
-        SEARCH = "atmt.client.search", _("search")
-        PRINT = "atmt.client.print", _("print")
-        EXPORT = "atmt.client.export", _("export")
+    Action = Action
 
     class Decision(models.TextChoices):
         ALLOWED = "allowed", _("allowed")
@@ -65,18 +66,25 @@ class AccessEvent(models.Model):
         blank=True,
         help_text=_("The client id as requested, when it named no client."),
     )
-    action = models.CharField(_("action"), max_length=40, choices=Action)
+    action = models.CharField(_("action"), max_length=60, choices=Action)
+    # What a change changed, as "app_label.model" and primary key; empty for looks.
+    target_type = models.CharField(_("changed object"), max_length=60, blank=True)
+    target_id = models.CharField(_("changed object id"), max_length=64, blank=True)
+    # What a change needs said beyond its code, as codes and values (never translated text).
+    details = models.JSONField(_("details"), default=dict, blank=True)
     sections = models.JSONField(_("record sections shown"), default=list)
     purpose_code = models.CharField(_("purpose"), max_length=40, blank=True)
     purpose_text = models.TextField(_("purpose note"), blank=True)
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision)
+    # The policy's answer for a look; empty for a change.
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision, blank=True)
     reason_codes = models.JSONField(_("failing conditions"), default=list)
     basis = models.JSONField(_("basis"), default=dict)
     decision_id = models.UUIDField(_("decision id"), null=True, blank=True)
     policy_version = models.CharField(_("policy version"), max_length=20, blank=True)
     search_criteria = models.JSONField(_("search criteria"), default=dict, blank=True)
     result_count = models.PositiveIntegerField(_("number of results"), null=True, blank=True)
-    request_id = models.UUIDField(_("request id"))
+    # Empty for a change made outside any request (a management command).
+    request_id = models.UUIDField(_("request id"), null=True, blank=True)
     session_hash = models.CharField(_("session (hashed)"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
@@ -90,6 +98,7 @@ class AccessEvent(models.Model):
             models.Index(fields=["actor", "occurred_at"]),
             models.Index(fields=["client", "occurred_at"]),
             models.Index(fields=["occurred_at"]),
+            models.Index(fields=["target_type", "target_id"]),
         ]
 
     def __str__(self):
@@ -102,14 +111,3 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("access events cannot be deleted")
-
-    @property
-    def purpose_label(self) -> str:
-        return Purpose(self.purpose_code).label if self.purpose_code in Purpose.values else ""
-
-    @property
-    def reason_labels(self) -> list[str]:
-        return [
-            Reason(code).label if code in Reason.values else _("no such client")
-            for code in self.reason_codes
-        ]

@@ -1,95 +1,115 @@
-"""Writing the access log. Rows are only ever added (see AccessEvent)."""
+"""Writing the log. Rows are only ever added (see AccessEvent).
 
+Two writers, one table: `look_record` for a look at client data (the door calls it with the
+policy's decision) and `change_record` for a change (each service calls it inside its own
+transaction, so that the change and its event commit or roll back together).
+"""
+
+import datetime
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
+from django.db import models
+from django.utils import timezone
 
-from access.policy import Decision
-from access.roles import roles_of
+from audit.actions import CHANGES, LOOKS, Action
+from audit.context import RequestContext
 from audit.models import AccessEvent
 
 # Recorded when the requested client does not exist; the policy never decides on such a client.
 CLIENT_NOT_FOUND = "client_not_found"
 
 
-@dataclass(frozen=True)
-class RequestContext:
-    """Where a request came from, as the access log records it."""
-
-    request_id: uuid.UUID
-    session_hash: str
-    ip_address: str | None
-
-    @classmethod
-    def from_request(cls, request: HttpRequest) -> "RequestContext":
-        session_key = request.session.session_key or ""
-        return cls(
-            request_id=getattr(request, "request_id", None) or uuid.uuid4(),
-            # Keyed hash: links the events of one session without storing a usable session key.
-            session_hash=salted_hmac(
-                "atmt.audit.session", session_key, algorithm="sha256"
-            ).hexdigest()
-            if session_key
-            else "",
-            ip_address=request.META.get("REMOTE_ADDR") or None,
-        )
-
-
-def access_event_record(
+def look_record(
     *,
     actor,
-    context: RequestContext,
-    action: str,
-    decision: Decision | None = None,
+    action: Action,
+    at: datetime.datetime,
+    context: RequestContext | None = None,
+    outcome: str = AccessEvent.Decision.ALLOWED,
     client=None,
-    client_missing: bool = False,
     requested_client_ref: str = "",
-    sections: tuple[str, ...] = (),
+    reason_codes: Iterable[str] = (),
+    basis: dict | None = None,
+    decision_id: uuid.UUID | None = None,
+    policy_version: str = "",
+    sections: Iterable[str] = (),
     purpose_code: str = "",
     purpose_text: str = "",
     search_criteria: dict | None = None,
     result_count: int | None = None,
+    details: dict | None = None,
 ) -> AccessEvent:
-    """Write one access event.
-
-    `decision` is the policy's answer for a client; a search has none and is recorded as
-    allowed. `client_missing` records an attempt on a client that does not exist.
-    """
-    if client_missing:
-        outcome, reasons = AccessEvent.Decision.DENIED, [CLIENT_NOT_FOUND]
-    elif decision is None:
-        outcome, reasons = AccessEvent.Decision.ALLOWED, []
-    else:
-        outcome, reasons = _outcome(decision, sections), list(decision.reasons)
+    """Write one look, at `at`: the moment the policy decided, not a second clock reading."""
+    if action not in LOOKS:
+        raise ValueError(f"{action} is not a look")
     return AccessEvent.objects.create(
-        actor=actor,
-        actor_username=actor.get_username(),
-        actor_name=actor.get_full_name(),
-        actor_roles=[role.value for role in roles_of(actor)],
-        actor_organisation=actor.organisation,
+        **_actor_snapshot(actor),
+        **_context_fields(context),
+        occurred_at=at,
+        action=action,
+        decision=outcome,
         client=client,
         requested_client_ref=requested_client_ref,
-        action=action,
+        reason_codes=list(reason_codes),
+        basis=basis or {},
+        decision_id=decision_id,
+        policy_version=policy_version,
         sections=list(sections),
         purpose_code=purpose_code,
         purpose_text=purpose_text,
-        decision=outcome,
-        reason_codes=reasons,
-        basis=decision.basis if decision else {},
-        decision_id=decision.decision_id if decision else None,
-        policy_version=decision.policy_version if decision else "",
         search_criteria=search_criteria or {},
         result_count=result_count,
-        request_id=context.request_id,
-        session_hash=context.session_hash,
-        ip_address=context.ip_address,
+        details=details or {},
     )
 
 
-def _outcome(decision: Decision, sections) -> str:
-    if decision.allowed:
-        return AccessEvent.Decision.ALLOWED
-    # Shown in part: identity and consents while the consent is missing.
-    return AccessEvent.Decision.LIMITED if sections else AccessEvent.Decision.DENIED
+def change_record(
+    *,
+    actor,
+    action: Action,
+    target: models.Model | None,
+    client_id: int | None = None,
+    details: dict | None = None,
+    at: datetime.datetime | None = None,
+    context: RequestContext | None = None,
+) -> AccessEvent:
+    """Write one change to `target`; call it inside the transaction that makes the change.
+
+    `target` is None only when the change touched no row of ours (an unknown user name's lock).
+    """
+    if action not in CHANGES:
+        raise ValueError(f"{action} is not a change")
+    return AccessEvent.objects.create(
+        **_actor_snapshot(actor),
+        **_context_fields(context),
+        occurred_at=at or timezone.now(),
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        client_id=client_id,
+        details=details or {},
+    )
+
+
+def _actor_snapshot(actor) -> dict:
+    """What the actor was at that moment, whatever becomes of the account later."""
+    return {
+        "actor": actor,
+        "actor_username": actor.get_username(),
+        "actor_name": actor.get_full_name(),
+        # The roles are the user's groups (access.roles): their names are the role codes.
+        "actor_roles": sorted(actor.groups.values_list("name", flat=True)),
+        "actor_organisation": getattr(actor, "organisation", ""),
+    }
+
+
+def _context_fields(context: RequestContext | None) -> dict:
+    context = context or RequestContext.current()
+    if context is None:
+        return {"request_id": None, "session_hash": "", "ip_address": None}
+    return {
+        "request_id": context.request_id,
+        "session_hash": context.session_hash,
+        "ip_address": context.ip_address,
+    }

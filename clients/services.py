@@ -5,14 +5,15 @@ import datetime
 from auditlog.context import set_actor
 from django.db import transaction
 
-from access.models import User
+from audit.actions import Action
+from audit.services import change_record
 from clients.models import Client, ServiceNeed
 
 
 @transaction.atomic
 def service_need_document(
     *,
-    actor: User,
+    actor,
     client: Client,
     assessment: str,
     assessed_on: datetime.date,
@@ -27,7 +28,7 @@ def service_need_document(
             # One save per row (not a queryset update) so the change history records each.
             previous.status = ServiceNeed.Status.SUPERSEDED
             previous.save(update_fields=["status"])
-        return ServiceNeed.objects.create(
+        need = ServiceNeed.objects.create(
             client=client,
             assessment=assessment,
             assessed_on=assessed_on,
@@ -35,3 +36,7 @@ def service_need_document(
             source=source,
             recorded_by=actor,
         )
+    change_record(
+        actor=actor, action=Action.SERVICE_NEED_DOCUMENTED, target=need, client_id=client.pk
+    )
+    return need

@@ -62,7 +62,7 @@ class ConsentRecordForm(HdsFormMixin, forms.Form):
         return scan
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         signed_on, valid_until = cleaned.get("signed_on"), cleaned.get("valid_until")
         if signed_on and valid_until and valid_until < signed_on:
             self.add_error("valid_until", _("The consent cannot end before it was signed."))

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from clients.models import Client
+from consent.client_data import ClientBrief
 from consent.models import Consent
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -184,7 +184,7 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).write_pdf()
 
 
-def consent_form_html(*, client: Client, kind: str, language: str | None = None) -> str:
+def consent_form_html(*, client: ClientBrief, kind: str, language: str | None = None) -> str:
     """The HTML of the consent form that `consent_form_pdf` prints. See there."""
     try:
         text = FORM_TEXTS[kind]
@@ -218,7 +218,7 @@ def consent_form_html(*, client: Client, kind: str, language: str | None = None)
         )
 
 
-def consent_form_pdf(*, client: Client, kind: str, language: str | None = None) -> bytes:
+def consent_form_pdf(*, client: ClientBrief, kind: str, language: str | None = None) -> bytes:
     """A blank consent form of `kind` (a Consent.Kind value) for `client` to sign, as PDF bytes.
 
     The whole form is in `language`, by default the client's language of service. It names the

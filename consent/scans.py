@@ -15,13 +15,14 @@ IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 def scan_content_type(upload: UploadedFile) -> str:
     """The scan's real content type (PDF, PNG or JPEG), or ValidationError saying what is wrong."""
-    if upload.size == 0:
+    size = upload.size or 0
+    if size == 0:
         raise ValidationError(_("The file is empty."))
-    if upload.size > settings.CONSENT_SCAN_MAX_BYTES:
+    if size > settings.CONSENT_SCAN_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size)s; a scan may be at most %(limit)s."),
             params={
-                "size": filesizeformat(upload.size),
+                "size": filesizeformat(size),
                 "limit": filesizeformat(settings.CONSENT_SCAN_MAX_BYTES),
             },
         )
@@ -54,6 +55,6 @@ def _image_type(content: bytes) -> str | None:
     try:
         with Image.open(io.BytesIO(content)) as image:
             image.verify()
-            return IMAGE_TYPES.get(image.format)
+            return IMAGE_TYPES.get(image.format or "")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None

@@ -1,21 +1,13 @@
-from auditlog.models import LogEntry
-
+from audit.history import HistoryLine, history_of
 from consent.models import Consent
 
 
-def consent_histories(consents: list[Consent]) -> dict[int, list[LogEntry]]:
-    """Each consent's change history (created, changed, withdrawn) with who did it, oldest first.
+def consent_histories(consents: list[Consent]) -> dict[int, list[HistoryLine]]:
+    """Each consent's history (recorded, withdrawn, each change) with who did it, oldest first.
 
-    Call only with consents the policy has already let the actor see.
+    Call only with consents the policy has already let the actor see in full.
     """
-    histories = {consent.pk: [] for consent in consents}
-    if not consents:
-        return histories
-    entries = (
-        LogEntry.objects.get_for_objects(Consent.objects.filter(pk__in=histories))
-        .select_related("actor")
-        .order_by("timestamp", "pk")
-    )
-    for entry in entries:
-        histories[int(entry.object_pk)].append(entry)
+    histories: dict[int, list[HistoryLine]] = {consent.pk: [] for consent in consents}
+    for line in reversed(history_of(consents)):
+        histories[int(line.object_key[1])].append(line)
     return histories

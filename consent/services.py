@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from access.models import User
-from clients.models import Client
+from audit.actions import Action
+from audit.services import change_record
 from consent.models import Consent
 
 
@@ -19,8 +19,8 @@ class ConsentNotWithdrawable(Exception):
 @transaction.atomic
 def consent_record(
     *,
-    actor: User,
-    client: Client,
+    actor,
+    client,
     kind: str,
     status: str,
     signed_on: datetime.date,
@@ -33,9 +33,12 @@ def consent_record(
     scan_content_type: str = "",
     paper_held_confirmed: bool = False,
 ) -> Consent:
-    """Record the client's answer. A new answer never changes an earlier one: the newest counts."""
+    """Record the client's answer. A new answer never changes an earlier one: the newest counts.
+
+    `client` is the client or the consent request's brief of them: only its id is used.
+    """
     consent = Consent(
-        client=client,
+        client_id=client.pk,
         kind=kind,
         status=status,
         signed_on=signed_on,
@@ -52,19 +55,29 @@ def consent_record(
         consent.scan = scan  # stored under a generated name when saved
     with set_actor(actor):  # the change history names the actor, also outside a request
         consent.save()
+    change_record(
+        actor=actor,
+        action=Action.CONSENT_RECORDED,
+        target=consent,
+        client_id=consent.client_id,
+        details={"kind": kind, "status": status},
+    )
     return consent
 
 
 @transaction.atomic
 def consent_withdraw(
     *,
-    actor: User,
-    consent: Consent,
+    actor,
+    consent,
     channel: str,
     note: str = "",
     at: datetime.datetime | None = None,
 ) -> Consent:
-    """Withdraw a given consent; it stops counting at `at` (now), for every open session too."""
+    """Withdraw a given consent; it stops counting at `at` (now), for every open session too.
+
+    `consent` is the consent or the consent request's status of it: only its id is used.
+    """
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.status != Consent.Status.GIVEN:
         raise ConsentNotWithdrawable
@@ -83,4 +96,12 @@ def consent_withdraw(
                 "withdrawal_note",
             ]
         )
+    change_record(
+        actor=actor,
+        action=Action.CONSENT_WITHDRAWN,
+        target=consent,
+        client_id=consent.client_id,
+        at=consent.withdrawn_at,
+        details={"kind": consent.kind, "channel": channel},
+    )
     return consent

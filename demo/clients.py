@@ -259,7 +259,7 @@ ASSESSMENTS = {
 
 # --- The named clients -----------------------------------------------------------------------
 
-NOT_VISIBLE = "not_visible"
+NOT_VISIBLE: Literal["not_visible"] = "not_visible"
 
 
 def identity_code(birth_date: datetime.date, century_sign: str, individual: int) -> str:
@@ -870,7 +870,8 @@ def _load_grants(users, municipalities, groups, now, today) -> int:
             grant = AccessGrant.objects.create(
                 grantee=users[username],
                 municipality=municipalities[code],
-                authority=AccessGrant.Authority.VIEW,
+                # The case workers record consents: that needs the recording authority.
+                authority=AccessGrant.Authority.RECORD,
                 valid_from=valid_from,
                 valid_until=_at(today + datetime.timedelta(days=335), 0),
                 reason=reason,

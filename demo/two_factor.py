@@ -7,7 +7,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.models import User
-from access.two_factor import AUTHENTICATOR_NAME, confirmed_authenticator, manual_key
+from sign_in.two_factor import AUTHENTICATOR_NAME, confirmed_authenticator, manual_key
 
 
 class NoCodeYet(Exception):

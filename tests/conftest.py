@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client as PasswordOnlyClient
 
-from access.models import User
+from access.models import AccessGrant, User
 from access.roles import Role
 from clients.models import Client
 from tests.factories import (
@@ -79,7 +79,7 @@ def setting(db):
     joensuu = MunicipalityFactory(code="167")
     worker = UserFactory(username="worker", roles=[Role.CASE_WORKER])
     WorkerAgreementFactory(worker=worker, municipality=joensuu)
-    AccessGrantFactory(grantee=worker, municipality=joensuu)
+    AccessGrantFactory(grantee=worker, municipality=joensuu, authority=AccessGrant.Authority.RECORD)
     without_consent = ClientFactory(home_municipality=joensuu, last_name="Suostumukseton")
     ReferralFactory(client=without_consent)
     ServiceNeedFactory(client=without_consent)

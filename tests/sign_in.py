@@ -5,8 +5,8 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access.two_factor import AUTHENTICATED_AT
 from demo.two_factor import current_code
+from sign_in.two_factor import AUTHENTICATED_AT
 
 
 class SignedInClient(PasswordOnlyClient):

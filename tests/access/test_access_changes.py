@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 from auditlog.models import LogEntry
 
-from access.policy import Reason, decide
+from access.policy import Action, Reason, decide
 from access.services import (
     AccessChangeRefused,
     agreement_end_for_changed_duties,
@@ -33,7 +33,13 @@ def test_a_revoked_grant_stops_counting_at_once_and_is_kept(setting, admin):
     grant.refresh_from_db()
     assert (grant.revoked_by, grant.revocation_reason) == (admin, "Tehtävät muuttuivat")
     opened = [
-        decide(actor=setting.worker, client=setting.openable, purpose="meeting", at=moment)
+        decide(
+            actor=setting.worker,
+            client=setting.openable,
+            purpose="meeting",
+            action=Action.VIEW,
+            at=moment,
+        )
         for moment in (at - ONE_SECOND, at)
     ]
     assert opened[0].allowed
@@ -65,7 +71,13 @@ def test_an_agreement_terminated_today_ends_access_in_exactly_fourteen_days(sett
     assert agreement.ends_at == ends
 
     def decision(at):
-        return decide(actor=setting.worker, client=setting.openable, purpose="meeting", at=at)
+        return decide(
+            actor=setting.worker,
+            client=setting.openable,
+            purpose="meeting",
+            action=Action.VIEW,
+            at=at,
+        )
 
     assert decision(ends - ONE_SECOND).allowed
     assert decision(ends).reasons == (Reason.AGREEMENT_MISSING,)
@@ -84,7 +96,9 @@ def test_changed_duties_end_the_agreement_and_every_grant_now(setting, admin):
     assert agreement.ends_at == at
     assert all(grant.revoked_at == at for grant in setting.worker.grants.all())
     assert second.pk in {grant.pk for grant in setting.worker.grants.all()}
-    decision = decide(actor=setting.worker, client=setting.openable, purpose="meeting", at=at)
+    decision = decide(
+        actor=setting.worker, client=setting.openable, purpose="meeting", action=Action.VIEW, at=at
+    )
     assert set(decision.reasons) == {Reason.AGREEMENT_MISSING, Reason.GRANT_MISSING}
 
 

@@ -7,7 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 
 from access.models import AccessApplication
-from access.policy import Reason, decide
+from access.policy import Action, Reason, decide
 from access.roles import Role
 from access.services import (
     AccessChangeRefused,
@@ -82,8 +82,12 @@ def test_approval_with_a_narrower_scope_creates_exactly_that_grant(application, 
     out_of_scope = complete_client(home_municipality=grant.municipality)
     out_of_scope.referrals.update(group=client_group("walk_in"))
     at = START + datetime.timedelta(days=1)
-    assert decide(actor=application.applicant, client=in_scope, purpose="plan", at=at).allowed
-    refused = decide(actor=application.applicant, client=out_of_scope, purpose="plan", at=at)
+    assert decide(
+        actor=application.applicant, client=in_scope, purpose="plan", action=Action.VIEW, at=at
+    ).allowed
+    refused = decide(
+        actor=application.applicant, client=out_of_scope, purpose="plan", action=Action.VIEW, at=at
+    )
     assert refused.reasons == (Reason.GRANT_OUT_OF_SCOPE,)
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from access.models import AccessGrant
 from access.services import AccessChangeRefused, GrantScope, grant_change, grant_revoke
+from audit.actions import Action
+from audit.models import AccessEvent
 from tests.factories import AccessGrantFactory, MunicipalityFactory, client_group
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
@@ -67,11 +69,14 @@ def test_a_grant_is_narrowed_and_the_history_names_the_administrator_and_reason(
     entries = LogEntry.objects.get_for_object(grant).filter(actor=access_admin)
     assert entries.count() == 2  # the fields, and the groups removed
     assert all(entry.action == LogEntry.Action.UPDATE for entry in entries)
-    assert all(
-        entry.additional_data == {"reason": "Siirtyi nuorten palveluihin"} for entry in entries
-    )
     fields = entries.get(changes__has_key="authority").changes
     assert set(fields) == {"authority", "valid_until"}
+    event = AccessEvent.objects.get(action=Action.GRANT_CHANGED)
+    assert (event.actor, event.target_id) == (access_admin, str(grant.pk))
+    assert event.details == {
+        "reason": "Siirtyi nuorten palveluihin",
+        "fields": ["authority", "valid_until", "client_groups"],
+    }
 
 
 @pytest.mark.parametrize("widening", ["client_groups", "valid_until", "valid_from", "municipality"])

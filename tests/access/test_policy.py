@@ -8,7 +8,16 @@ from dataclasses import dataclass
 import pytest
 
 from access.models import AccessGrant, User, WorkerAgreement
-from access.policy import CONSENT_REASONS, Reason, clients_openable_by, decide
+from access.policy import (
+    CONSENT_REASONS,
+    CONSENT_REQUEST,
+    FULL_RECORD,
+    Action,
+    Reason,
+    Section,
+    clients_openable_by,
+    decide,
+)
 from access.roles import Role
 from clients.models import Client, Referral, ServiceNeed
 from consent.models import Consent
@@ -30,7 +39,11 @@ AT = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=HELSINKI)
 
 @dataclass
 class World:
-    """A worker who may open one client's record: every condition holds at AT."""
+    """A worker who may open and record on one client's record: every condition holds at AT.
+
+    The grant holds the recording authority, and the world decides on recording unless told
+    otherwise, so that every reason, the authority's included, can fail alone.
+    """
 
     worker: User
     client: Client
@@ -40,8 +53,8 @@ class World:
     agreement: WorkerAgreement
     grant: AccessGrant
 
-    def decide(self, *, purpose="meeting", at=AT):
-        return decide(actor=self.worker, client=self.client, purpose=purpose, at=at)
+    def decide(self, *, purpose="meeting", action=Action.RECORD, at=AT):
+        return decide(actor=self.worker, client=self.client, purpose=purpose, action=action, at=at)
 
 
 @pytest.fixture
@@ -56,7 +69,9 @@ def world(db):
         need=ServiceNeedFactory(client=client),
         consent=ConsentFactory(client=client),
         agreement=WorkerAgreementFactory(worker=worker, municipality=joensuu),
-        grant=AccessGrantFactory(grantee=worker, municipality=joensuu),
+        grant=AccessGrantFactory(
+            grantee=worker, municipality=joensuu, authority=AccessGrant.Authority.RECORD
+        ),
     )
 
 
@@ -83,6 +98,7 @@ BREAKERS = {
     Reason.GRANT_OUT_OF_SCOPE: lambda w: w.grant.client_groups.set(
         [client_group("long_term_unemployed")]
     ),
+    Reason.AUTHORITY_MISSING: lambda w: save(w.grant, authority=AccessGrant.Authority.VIEW),
     Reason.PURPOSE_MISSING: lambda w: None,
 }
 
@@ -128,6 +144,8 @@ def test_each_condition_failing_alone_is_named_alone(world, reason):
 # judged on the municipality alone); a consent fails for one reason at a time.
 EXCLUSIVE = [
     {Reason.GRANT_MISSING, Reason.GRANT_OUT_OF_SCOPE},
+    # With no valid grant there is no authority to lack.
+    {Reason.GRANT_MISSING, Reason.AUTHORITY_MISSING},
     {Reason.REFERRAL_MISSING, Reason.GRANT_OUT_OF_SCOPE},
     {Reason.CONSENT_MISSING, Reason.CONSENT_WITHDRAWN},
     {Reason.CONSENT_MISSING, Reason.CONSENT_EXPIRED},
@@ -152,6 +170,7 @@ def test_conditions_failing_together_are_all_named(world, pair):
 def test_everything_failing_at_once_is_named_at_once(world):
     broken = set(Reason) - {
         Reason.GRANT_OUT_OF_SCOPE,
+        Reason.AUTHORITY_MISSING,
         Reason.CONSENT_MISSING,
         Reason.CONSENT_EXPIRED,
     }
@@ -281,17 +300,65 @@ def test_set_form_agrees_at_the_boundary(world):
     assert list(clients_openable_by(world.worker, at=NOON)) == []
 
 
+@pytest.mark.parametrize("action", list(Action), ids=str)
+def test_all_conditions_holding_open_the_full_record_for_every_action(world, action):
+    decision = world.decide(action=action)
+
+    assert decision.sections == FULL_RECORD + CONSENT_REQUEST
+    assert decision.action == action
+
+
 @pytest.mark.parametrize("reason", list(Reason), ids=str)
-def test_only_a_missing_consent_leaves_identity_and_consents_open(world, reason):
+def test_only_a_missing_consent_leaves_the_consent_request_open(world, reason):
     BREAKERS[reason](world)
 
     decision = world.decide(purpose=purpose_unless_broken({reason}))
 
-    assert decision.consents_allowed is (reason in CONSENT_REASONS)
+    assert decision.sections == (CONSENT_REQUEST if reason in CONSENT_REASONS else ())
 
 
-def test_consents_stay_closed_when_another_condition_fails_too(world):
+def test_the_consent_request_stays_closed_when_another_condition_fails_too(world):
     BREAKERS[Reason.CONSENT_MISSING](world)
     BREAKERS[Reason.SERVICE_NEED_MISSING](world)
 
-    assert not world.decide().consents_allowed
+    assert world.decide().sections == ()
+
+
+def test_the_consent_request_is_only_what_asking_for_a_consent_needs():
+    assert CONSENT_REQUEST == (Section.CONSENT_REQUEST,)
+    assert Section.CONSENT_REQUEST not in FULL_RECORD
+
+
+@pytest.mark.parametrize("action", [Action.VIEW, Action.PRINT, Action.EXPORT], ids=str)
+def test_a_view_grant_reads_but_does_not_record(world, action):
+    save(world.grant, authority=AccessGrant.Authority.VIEW)
+
+    assert world.decide(action=action).allowed
+    assert world.decide(action=Action.RECORD).reasons == (Reason.AUTHORITY_MISSING,)
+    assert list(clients_openable_by(world.worker, action=action, at=AT)) == [world.client]
+    assert list(clients_openable_by(world.worker, action=Action.RECORD, at=AT)) == []
+
+
+def test_a_view_grant_cannot_record_even_while_only_the_consent_is_missing(world):
+    save(world.grant, authority=AccessGrant.Authority.VIEW)
+    BREAKERS[Reason.CONSENT_MISSING](world)
+
+    recording = world.decide(action=Action.RECORD)
+
+    assert set(recording.reasons) == {Reason.CONSENT_MISSING, Reason.AUTHORITY_MISSING}
+    assert recording.sections == ()
+    assert world.decide(action=Action.VIEW).sections == CONSENT_REQUEST
+
+
+def test_a_recording_grant_for_another_group_does_not_lend_its_authority(world):
+    save(world.grant, authority=AccessGrant.Authority.VIEW)
+    other = AccessGrantFactory(
+        grantee=world.worker,
+        municipality=world.grant.municipality,
+        authority=AccessGrant.Authority.RECORD,
+    )
+    other.client_groups.set([client_group("long_term_unemployed")])
+
+    assert world.decide(action=Action.VIEW).allowed
+    assert world.decide(action=Action.RECORD).reasons == (Reason.AUTHORITY_MISSING,)
+    assert list(clients_openable_by(world.worker, action=Action.RECORD, at=AT)) == []

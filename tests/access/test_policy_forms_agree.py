@@ -1,4 +1,4 @@
-"""The policy's two forms give the same answer for any state (a hypothesis property test)."""
+"""The policy's two forms give the same answer for any state and every action (hypothesis)."""
 
 import datetime
 import zoneinfo
@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from access.policy import clients_openable_by, decide
+from access.policy import Action, clients_openable_by, decide
 from clients.models import ClientGroup
 from consent.models import Consent
 from tests.factories import (
@@ -48,6 +48,7 @@ grant_specs = st.fixed_dictionaries(
         "municipality": st.sampled_from(MUNICIPALITY_CODES),
         "groups": st.sets(st.sampled_from(GROUP_CODES), min_size=1),
         "state": grant_states,
+        "authority": st.sampled_from(["view", "record"]),
     }
 )
 worlds = st.fixed_dictionaries(
@@ -69,12 +70,18 @@ class PolicyFormsAgree(TestCase):
             build_grant(worker, spec)
         clients = [build_client(spec) for spec in world["clients"]]
 
-        openable = set(clients_openable_by(worker, at=AT).values_list("pk", flat=True))
-
-        for client in clients:
-            decision = decide(actor=worker, client=client, purpose="meeting", at=AT)
-            self.assertEqual(decision.allowed, client.pk in openable, decision.reasons)
-            self.assertFalse(decide(actor=worker, client=client, purpose=None, at=AT).allowed)
+        for action in Action:
+            openable = set(
+                clients_openable_by(worker, action=action, at=AT).values_list("pk", flat=True)
+            )
+            for client in clients:
+                decision = decide(
+                    actor=worker, client=client, purpose="meeting", action=action, at=AT
+                )
+                self.assertEqual(decision.allowed, client.pk in openable, (action, decision))
+                self.assertFalse(
+                    decide(actor=worker, client=client, purpose=None, action=action, at=AT).allowed
+                )
 
 
 def municipality(code):
@@ -106,6 +113,7 @@ def build_grant(worker, spec):
         valid_from=valid_from,
         valid_until=valid_until,
         revoked_at=revoked_at,
+        authority=spec["authority"],
     )
 
 

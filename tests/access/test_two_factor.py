@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from auditlog.models import LogEntry
 from axes.models import AccessAttempt, AccessFailureLog
 from django.core.management import call_command
 from django.utils import timezone
@@ -12,8 +11,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.models import AccessApplication
-from access.two_factor import AUTHENTICATED_AT, HISTORY_ENROLLED, HISTORY_FIELD, HISTORY_RESET
+from audit.actions import Action
+from audit.models import AccessEvent
 from demo.two_factor import current_code
+from sign_in.two_factor import AUTHENTICATED_AT
 from tests.factories import TEST_PASSWORD, MunicipalityFactory, client_group
 from tests.sign_in import authenticator, code_now
 
@@ -45,13 +46,15 @@ def enrolled(password_only_client, supervisor):
     return supervisor
 
 
-def two_factor_history(user) -> list[LogEntry]:
-    """The user's change-history entries about two-factor sign-in."""
-    return [
-        entry
-        for entry in LogEntry.objects.get_for_object(user)
-        if HISTORY_FIELD in entry.changes_dict
-    ]
+def two_factor_history(user) -> list[AccessEvent]:
+    """The typed events about the user's two-factor sign-in."""
+    return list(
+        AccessEvent.objects.filter(
+            target_type="access.user",
+            target_id=str(user.pk),
+            action__in=[Action.TWO_FACTOR_ENROLLED, Action.TWO_FACTOR_RESET],
+        )
+    )
 
 
 def enrol(client, user) -> list[str]:
@@ -100,7 +103,7 @@ def test_enrolling_gives_ten_recovery_codes_once_and_signs_in(password_only_clie
     stored = set(StaticToken.objects.values_list("token", flat=True))
     assert stored.isdisjoint(code.replace("-", "") for code in codes)
     [history] = two_factor_history(case_worker)
-    assert history.changes_dict == {HISTORY_FIELD: [None, HISTORY_ENROLLED]}
+    assert history.action == Action.TWO_FACTOR_ENROLLED
     assert history.actor == case_worker
 
 
@@ -213,7 +216,7 @@ def test_an_administrator_resets_a_lost_device(client, access_admin, supervisor)
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=supervisor).exists()
     [history] = two_factor_history(supervisor)
-    assert history.changes_dict == {HISTORY_FIELD: [None, HISTORY_RESET]}
+    assert history.action == Action.TWO_FACTOR_RESET
     assert history.actor == access_admin
     # The supervisor's open session lost its second factor with the device.
     assert colleague_session.get("/access-log/").url.startswith(ENROL)

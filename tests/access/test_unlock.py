@@ -1,11 +1,12 @@
 """Access administrators unlock accounts that django-axes locked; the user's history says who."""
 
 import pytest
-from auditlog.models import LogEntry
 from axes.models import AccessAttempt
 from django.test import Client
 
 from access.services import AccessChangeRefused, account_unlock
+from audit.actions import Action
+from audit.models import AccessEvent
 from tests.factories import TEST_PASSWORD, UserFactory
 
 SIGN_IN = "/sign-in/"
@@ -66,9 +67,12 @@ def test_the_administrator_unlocks_and_the_user_can_sign_in_again(
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username=locked.username).exists()
     assert sign_in(Client(), locked, TEST_PASSWORD).status_code == 302
-    entry = LogEntry.objects.get_for_object(locked).get(changes__has_key="sign_in_lock")
-    assert entry.actor == access_admin
-    assert entry.action == LogEntry.Action.UPDATE
+    event = AccessEvent.objects.get(action=Action.ACCOUNT_UNLOCKED)
+    assert (event.actor, event.target_type, event.target_id) == (
+        access_admin,
+        "access.user",
+        str(locked.pk),
+    )
 
 
 def test_the_unlock_shows_in_the_users_history(admin_client, locked, access_admin):
@@ -76,7 +80,8 @@ def test_the_unlock_shows_in_the_users_history(admin_client, locked, access_admi
 
     response = admin_client.get(f"/access-rights/users/{locked.pk}/")
 
-    assert "Kirjautumisen lukitus: lukittu → avattu" in response.text
+    [line] = [line for line in response.context["history"] if line.code == Action.ACCOUNT_UNLOCKED]
+    assert line.action in response.text
     assert access_admin.get_full_name() in response.text
 
 

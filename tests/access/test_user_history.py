@@ -15,6 +15,7 @@ from access.services import (
     grant_change,
     grant_revoke,
 )
+from audit.actions import Action
 from tests.factories import MunicipalityFactory, UserFactory, WorkerAgreementFactory, client_group
 
 
@@ -84,18 +85,31 @@ def test_the_history_shows_each_change_with_its_actor_newest_first(
     response = admin_client.get(f"/access-rights/users/{story.pk}/")
 
     history = response.context["history"]
-    times = [line.entry.timestamp for line in history]
+    times = [line.at for line in history]
     assert times == sorted(times, reverse=True)
     subjects = {line.subject for line in history}
     assert {"käyttöoikeus", "käyttöoikeushakemus", "työntekijän sopimus"} <= subjects
-    revocation = history[0]
-    assert revocation.entry.actor == access_admin
-    assert "peruutuksen syy" in {change.field for change in revocation.changes}
-    change = next(line for line in history if line.entry.additional_data)
-    assert change.entry.additional_data == {"reason": "Vain nuoret"}
+    codes = [line.code for line in history]
+    assert {
+        Action.AGREEMENT_TERMINATED,
+        Action.APPLICATION_SUBMITTED,
+        Action.APPLICATION_REJECTED,
+        Action.GRANT_APPROVED,
+        Action.GRANT_CHANGED,
+        Action.GRANT_REVOKED,
+    } <= set(codes)
+    revocation = next(line for line in history if line.code == Action.GRANT_REVOKED)
+    assert revocation.actor == access_admin.get_full_name()
+    changed_fields = {change.field for line in history for change in line.changes}
+    assert "peruutuksen syy" in changed_fields
+    change = next(line for line in history if line.code == Action.GRANT_CHANGED)
+    assert "Vain nuoret" in [value for _label, value in change.details]
     assert "Vain nuoret" in response.text
-    assert "katselu ja kirjaaminen → katselu" in response.text.replace("&nbsp;", " ")
+    assert "katselu, asiakaskirjausten ja suostumusten kirjaaminen → katselu" in (
+        response.text.replace("&nbsp;", " ")
+    )
     assert "poistettu" in response.text  # the group taken away
+    assert "True" not in response.text and "False" not in response.text
 
 
 def test_the_history_is_only_about_this_user(admin_client, story):

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from atmt.sessions import LAST_ACTIVE_AT, SIGNED_IN_AT
+from sign_in.sessions import LAST_ACTIVE_AT, SIGNED_IN_AT
 from tests.factories import TEST_PASSWORD
 
 

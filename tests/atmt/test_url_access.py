@@ -10,6 +10,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from access.models import User
 from audit.models import AccessEvent
+from records.pages import CLIENT_PAGE
 from tests.factories import ClientFactory
 from tests.sign_in import authenticator
 
@@ -20,14 +21,18 @@ EXPECTED_PATTERN_COUNT = 71
 SAMPLE_VALUES = {"app_label": "access", "content_type_id": "1", "object_id": "1", "url": "x/"}
 
 
-def declared_routes(patterns=None, prefix=""):
-    """Yield the full route text of every URL pattern, walking into included URLconfs."""
+def declared_views(patterns=None, prefix=""):
+    """Yield (route text, view) of every URL pattern, walking into included URLconfs."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
-            yield from declared_routes(pattern.url_patterns, route)
+            yield from declared_views(pattern.url_patterns, route)
         else:
-            yield route
+            yield route, pattern.callback
+
+
+def declared_routes():
+    return [route for route, _view in declared_views()]
 
 
 def concrete_path(route: str) -> str:
@@ -90,6 +95,17 @@ def client_paths():
 
 def test_client_pages_are_found_by_the_walk():
     assert len(client_paths()) == 7
+
+
+def test_every_view_about_one_client_is_a_declared_client_page_and_no_other_is():
+    """The door's decorator marks a client page; the mark and the route must agree."""
+    about_a_client = {route: getattr(view, CLIENT_PAGE, False) for route, view in declared_views()}
+    walked = [route for route in about_a_client if route.startswith("clients/<int:client_id>/")]
+    print(f"walked {len(about_a_client)} views, {len(walked)} of them about one client")
+
+    assert walked
+    for route, declared in about_a_client.items():
+        assert declared is (route in walked), route
 
 
 @pytest.mark.parametrize("path", client_paths())

@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from django.db import connection
 
 from access.policy import Reason
 from audit.models import AccessEvent
 from tests.factories import ServiceNeedFactory
+from tests.log import block_access_event_inserts
 from tests.pages import state_purpose
 
 
@@ -51,7 +51,7 @@ def test_stated_purpose_opens_the_record_and_logs_the_view(worker_client, settin
     event = AccessEvent.objects.get()
     assert event.client == setting.openable
     assert event.actor == setting.worker
-    assert event.action == AccessEvent.Action.VIEW
+    assert event.action == AccessEvent.Action.CLIENT_VIEWED
     assert event.decision == AccessEvent.Decision.ALLOWED
     assert event.purpose_code == "plan"
     assert event.purpose_text == "Suunnitelman päivitys"
@@ -92,7 +92,7 @@ def test_missing_consent_is_explained_and_only_identity_and_consents_are_shown(
     event = AccessEvent.objects.get()
     assert event.decision == AccessEvent.Decision.LIMITED
     assert event.reason_codes == [Reason.CONSENT_MISSING]
-    assert event.sections == ["identity", "consents"]
+    assert event.sections == ["consent_request"]
 
 
 def test_other_failing_conditions_show_nothing_but_the_explanation(worker_client, setting):
@@ -167,25 +167,6 @@ def test_record_page_costs_the_same_queries_whatever_the_history(
 # consent, agreement, grants and their groups), the event, and the record's three histories,
 # within one transaction.
 RECORD_PAGE_QUERIES = 18
-
-
-def block_access_event_inserts():
-    """Make the database itself refuse to write access events, as a full disk or a lock would."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN RAISE EXCEPTION 'access log unavailable'; END $$"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse_insert BEFORE INSERT ON audit_accessevent "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_insert()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse_insert BEFORE INSERT ON audit_accessevent "
-                "BEGIN SELECT RAISE(ABORT, 'access log unavailable'); END"
-            )
 
 
 def test_when_the_view_cannot_be_logged_nothing_is_shown(worker_client, setting):

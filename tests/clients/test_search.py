@@ -15,7 +15,7 @@ def test_search_by_identity_code_finds_and_logs_it_masked(worker_client, setting
     assert response.status_code == 200
     assert setting.openable.last_name in response.text
     event = AccessEvent.objects.get()
-    assert event.action == AccessEvent.Action.SEARCH
+    assert event.action == AccessEvent.Action.CLIENT_SEARCHED
     assert event.search_criteria == {"identity_code": f"{code[:6]}-****"}
     assert event.result_count == 1
     assert code not in str(event.search_criteria)

@@ -23,8 +23,9 @@ def test_printing_the_form_gives_a_pdf_and_logs_a_print_event(worker_client, set
     text = pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert setting.without_consent.identity_code in text
     event = AccessEvent.objects.get()
-    assert event.action == AccessEvent.Action.PRINT
-    assert event.sections == ["identity", "consent_form:viewing"]
+    assert event.action == AccessEvent.Action.CLIENT_PRINTED
+    assert event.sections == ["consent_request"]
+    assert event.details == {"consent_form": "viewing"}
     assert event.purpose_code == "consent"
 
 

@@ -137,7 +137,8 @@ def test_the_scan_is_served_as_an_attachment_and_logged(worker_client, scanned_c
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content) == pdf_bytes()
     event = AccessEvent.objects.order_by("id").last()
-    assert event.sections == ["identity", f"consent_scan:{scanned_consent.pk}"]
+    assert event.sections == ["consents"]
+    assert event.details == {"consent_scan": scanned_consent.pk}
 
 
 def test_a_colleague_the_policy_denies_cannot_fetch_the_scan(db, scanned_consent):

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from access.models import AccessGrant, User, WorkerAgreement
-from access.policy import clients_openable_by, clients_visible_to, decide
+from access.policy import Action, clients_openable_by, clients_visible_to, decide
 from clients.identity_code import parse_identity_code
 from clients.models import Client, ClientGroup, Municipality, Referral, ServiceNeed
 from consent.models import Consent
@@ -114,7 +114,9 @@ def test_each_special_client_fails_exactly_its_condition_for_ohjaaja(output):
 
     for special in DEMO_SPECIAL_CLIENTS:
         client = Client.objects.get(identity_code=special.identity_code)
-        decision = decide(actor=ohjaaja, client=client, purpose="meeting", at=now)
+        decision = decide(
+            actor=ohjaaja, client=client, purpose="meeting", action=Action.VIEW, at=now
+        )
         assert client.full_name == special.name
         if special.expected == NOT_VISIBLE:
             answers[special.name] = decision.client_visible
@@ -137,7 +139,9 @@ def test_ohjaajas_caseload_is_real_and_every_client_in_it_opens(output):
     denied = [
         client.identity_code
         for client in caseload
-        if not decide(actor=ohjaaja, client=client, purpose="meeting", at=now).allowed
+        if not decide(
+            actor=ohjaaja, client=client, purpose="meeting", action=Action.VIEW, at=now
+        ).allowed
     ]
     assert denied == []
     assert {client.home_municipality.code for client in caseload} == {"167"}
@@ -151,7 +155,9 @@ def test_valmentaja_opens_clients_in_kontiolahti_too(output):
     kontiolahti = openable.filter(home_municipality__code="276")
     assert kontiolahti.count() >= 3
     client = kontiolahti.first()
-    assert decide(actor=valmentaja, client=client, purpose="meeting", at=now).allowed
+    assert decide(
+        actor=valmentaja, client=client, purpose="meeting", action=Action.VIEW, at=now
+    ).allowed
     assert set(
         clients_visible_to(valmentaja, at=now).values_list("home_municipality__code", flat=True)
     ) == {"167", "276"}
@@ -165,7 +171,7 @@ def test_case_workers_have_an_agreement_and_view_grants(output):
         ("valmentaja", "167"),
         ("valmentaja", "276"),
     ]
-    assert {g.authority for g in grants} == {AccessGrant.Authority.VIEW}
+    assert {g.authority for g in grants} == {AccessGrant.Authority.RECORD}
     assert {g.granted_by.username for g in grants} == {"paakayttaja"}
     assert sorted(WorkerAgreement.objects.values_list("worker__username", flat=True)) == [
         "ohjaaja",

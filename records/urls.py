@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from records import views
 
 app_name = "clients"
 

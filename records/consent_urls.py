@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consent import views
+from records import consent_views as views
 
 app_name = "consent"
 

@@ -24,7 +24,7 @@ class ClientSearchForm(HdsFormMixin, forms.Form):
         return parse_identity_code(value) if value else None
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         by_code = cleaned.get("identity_code") or "identity_code" in self.errors
         by_name = bool(cleaned.get("last_name", "").strip() or cleaned.get("first_names", ""))
         if by_code and by_name:

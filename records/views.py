@@ -1,9 +1,8 @@
-"""Client pages. Every read of client data goes through clients.accessors, never a query here."""
+"""Client pages. Every read of client data goes through records.accessors, never a query here."""
 
 import datetime
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -13,18 +12,18 @@ from access.policy import REASON_EXPLANATIONS
 from access.purposes import Purpose
 from access.roles import Role
 from audit.services import RequestContext
-from clients.accessors import (
+from records.accessors import (
     AccessLogUnavailable,
+    ClientRecord,
     StatedPurpose,
     caseload,
     find_clients,
-    open_client_record,
 )
-from clients.forms import ClientSearchForm, PurposeForm
-from clients.responses import (
+from records.forms import ClientSearchForm, PurposeForm
+from records.pages import (
     access_log_unavailable,
-    open_or_refuse,
-    refuse_stranger,
+    client_page,
+    client_purpose_page,
     remember_purpose,
     stated_purpose,
 )
@@ -65,10 +64,9 @@ def client_search(request):
     return render(request, "clients/search.html", {"form": form, "results": results})
 
 
+@client_purpose_page
 @require_http_methods(["GET", "POST"])
 def purpose_choose(request, client_id: int):
-    if refusal := refuse_stranger(request, client_id):
-        return refusal
     stated = stated_purpose(request, client_id)
     initial = {"purpose": stated.code, "note": stated.note} if stated else None
     form = PurposeForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -79,11 +77,9 @@ def purpose_choose(request, client_id: int):
     return render(request, "clients/purpose.html", {"form": form, "client_id": client_id})
 
 
-def client_record(request, client_id: int):
-    record = open_or_refuse(request, client_id, open_client_record)
-    if isinstance(record, HttpResponse):
-        return record
-    purpose = stated_purpose(request, client_id)
+@client_page()
+def client_record(request, record: ClientRecord):
+    purpose = record.purpose
     return render(
         request,
         "clients/record.html",

@@ -1,4 +1,9 @@
-"""Consent pages. Each opens the client through the accessor, which checks and logs it first."""
+"""Consent pages. Each is a client page: the door has decided and logged before the view runs.
+
+Viewing the consents, asking for one and recording a refusal or a withdrawal need only the
+consent request; recording a given consent is a write that widens access, and needs the
+recording authority; a scan is evidence behind the full record.
+"""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
@@ -6,46 +11,43 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from audit.models import AccessEvent
-from clients.accessors import ClientRecord, open_client_consents
-from clients.responses import open_or_refuse
+from access.policy import REASON_EXPLANATIONS, Action, Reason, Section
 from consent.forms import ConsentRecordForm, ConsentWithdrawForm
 from consent.models import Consent
 from consent.pdf import consent_form_pdf
 from consent.selectors import consent_histories
 from consent.services import ConsentNotWithdrawable, consent_record, consent_withdraw
-from consent.uploads import notice_unsafe_upload_names
+from records.accessors import ClientRecord, may
+from records.pages import client_page, stated_purpose
+from records.uploads import notice_unsafe_upload_names
+
+CONSENT_PAGE = (Section.CONSENTS, Section.CONSENT_REQUEST)
 
 
-def consent_list(request, client_id: int):
-    record = open_or_refuse(request, client_id, open_client_consents)
-    if isinstance(record, HttpResponse):
-        return record
-    histories = consent_histories(record.consents)
+@client_page(needs=CONSENT_PAGE)
+def consent_list(request, record: ClientRecord):
+    histories = consent_histories(record.consents) if not record.limited else {}
     return render(
         request,
         "consent/list.html",
         {
             "record": record,
-            "consents": [(consent, histories[consent.pk]) for consent in record.consents],
+            "consents": [(consent, histories.get(consent.pk, [])) for consent in record.consents],
             "kinds": Consent.Kind.choices,
         },
     )
 
 
-def consent_form_print(request, client_id: int):
+def _form_kind(request, **kwargs) -> dict:
     kind = request.GET.get("kind", "")
     if kind not in Consent.Kind.values:
         raise Http404
-    record = open_or_refuse(
-        request,
-        client_id,
-        open_client_consents,
-        action=AccessEvent.Action.PRINT,
-        sections=("identity", f"consent_form:{kind}"),
-    )
-    if isinstance(record, HttpResponse):
-        return record
+    return {"consent_form": kind}
+
+
+@client_page(action=Action.PRINT, needs=(Section.CONSENT_REQUEST,), details=_form_kind)
+def consent_form_print(request, record: ClientRecord):
+    kind = request.GET["kind"]
     pdf = consent_form_pdf(client=record.client, kind=kind)
     # The file name names the kind only: a name or identity code would end up in download lists.
     return HttpResponse(
@@ -57,21 +59,21 @@ def consent_form_print(request, client_id: int):
 
 @notice_unsafe_upload_names
 @require_http_methods(["GET", "POST"])
-def consent_new(request, client_id: int):
-    record = open_or_refuse(request, client_id, open_client_consents)
-    if isinstance(record, HttpResponse):
-        return record
+@client_page(needs=CONSENT_PAGE)
+def consent_new(request, record: ClientRecord):
+    client = record.client
     form = ConsentRecordForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial={"kind": request.GET.get("kind", Consent.Kind.VIEWING)},
         upload_name_was_unsafe=request.upload_name_was_unsafe,
     )
-    if form.is_valid():
+    refusal = None
+    if form.is_valid() and (refusal := _refusal_to_record(request, form)) is None:
         data = form.cleaned_data
         consent_record(
             actor=request.user,
-            client=record.client,
+            client=client,
             kind=data["kind"],
             status=data["status"],
             signed_on=data["signed_on"],
@@ -85,15 +87,37 @@ def consent_new(request, client_id: int):
             paper_held_confirmed=data["paper_held_confirmed"],
         )
         messages.success(request, _("The client's answer has been recorded."))
-        return redirect("consent:list", client_id=client_id)
-    return render(request, "consent/new.html", {"record": record, "form": form})
+        return redirect("consent:list", client_id=client.pk)
+    return render(request, "consent/new.html", {"record": record, "form": form, "refusal": refusal})
+
+
+def _refusal_to_record(request, form: ConsentRecordForm) -> Reason | None:
+    """A given consent widens access: it needs the recording authority. A refusal does not.
+
+    Returns the policy's reason and says it on the form when the policy refuses; the page was
+    opened (and logged) already, and nothing is written.
+    """
+    if form.cleaned_data["status"] != Consent.Status.GIVEN:
+        return None
+    client_id = request.resolver_match.kwargs["client_id"]
+    decision = may(
+        actor=request.user,
+        client_id=client_id,
+        purpose=stated_purpose(request, client_id),
+        action=Action.RECORD,
+    )
+    if Section.CONSENT_REQUEST in decision.sections:
+        return None
+    reason = Reason.AUTHORITY_MISSING
+    if reason not in decision.reasons:
+        reason = decision.reasons[0]
+    form.add_error(None, REASON_EXPLANATIONS[reason][0])
+    return reason
 
 
 @require_http_methods(["GET", "POST"])
-def consent_withdraw_page(request, client_id: int, consent_id: int):
-    record = open_or_refuse(request, client_id, open_client_consents)
-    if isinstance(record, HttpResponse):
-        return record
+@client_page(needs=CONSENT_PAGE)
+def consent_withdraw_page(request, record: ClientRecord, consent_id: int):
     consent = _consent_of(record, consent_id)
     form = ConsentWithdrawForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -108,21 +132,18 @@ def consent_withdraw_page(request, client_id: int, consent_id: int):
             messages.error(request, _("Only a given consent can be withdrawn."))
         else:
             messages.success(request, _("The consent has been withdrawn. It no longer counts."))
-        return redirect("consent:list", client_id=client_id)
+        return redirect("consent:list", client_id=record.client.pk)
     return render(
         request, "consent/withdraw.html", {"record": record, "consent": consent, "form": form}
     )
 
 
-def consent_scan(request, client_id: int, consent_id: int):
-    record = open_or_refuse(
-        request,
-        client_id,
-        open_client_consents,
-        sections=("identity", f"consent_scan:{consent_id}"),
-    )
-    if isinstance(record, HttpResponse):
-        return record
+def _scan_of(request, consent_id: int) -> dict:
+    return {"consent_scan": consent_id}
+
+
+@client_page(needs=(Section.CONSENTS,), details=_scan_of)
+def consent_scan(request, record: ClientRecord, consent_id: int):
     consent = _consent_of(record, consent_id)
     if not consent.scan:
         raise Http404
@@ -134,8 +155,8 @@ def consent_scan(request, client_id: int, consent_id: int):
     )
 
 
-def _consent_of(record: ClientRecord, consent_id: int) -> Consent:
-    """One of the consents the accessor returned: never one of another client's."""
+def _consent_of(record: ClientRecord, consent_id: int):
+    """One of the consents the door returned: never one of another client's."""
     for consent in record.consents:
         if consent.pk == consent_id:
             return consent

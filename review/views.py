@@ -5,7 +5,7 @@ from django.utils.http import urlencode
 from access.decorators import role_required
 from access.roles import Role
 from audit.models import AccessEvent
-from audit.selectors import access_events_for_review
+from review.selectors import access_events_for_review
 
 ACCESS_LOG_PAGE_SIZE = 50
 

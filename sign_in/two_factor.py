@@ -2,7 +2,7 @@
 
 Every user enrols an authenticator app at their first sign-in and receives single-use recovery
 codes for the day the phone is lost. Until the second factor is passed, the session reaches only
-the sign-in pages (access/middleware.py). Wrong codes count towards the same account lockout as
+the sign-in pages (sign_in/middleware.py). Wrong codes count towards the same account lockout as
 wrong passwords (django-axes), so five failures of either kind lock the account.
 """
 
@@ -11,8 +11,6 @@ import hashlib
 import secrets
 
 import segno
-from auditlog.context import set_actor
-from auditlog.models import LogEntry
 from axes.utils import reset as axes_reset
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_login_failed
@@ -25,7 +23,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access.models import User
+from audit.actions import Action
+from audit.services import change_record
 
 AUTHENTICATED_AT = "atmt.authenticated_at"
 AUTHENTICATOR_NAME = "authenticator app"
@@ -34,21 +33,17 @@ RECOVERY_CODE_COUNT = 10
 # Twelve characters from 32 that cannot be mistaken for one another: 60 bits each.
 RECOVERY_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 RECOVERY_CODE_LENGTH = 12
-# Written into a user's change history, in the service's language like other records there.
-HISTORY_FIELD = "kaksivaiheinen tunnistautuminen"
-HISTORY_ENROLLED = "otettu käyttöön"
-HISTORY_RESET = "nollattu"
 
 
 class TwoFactorRefused(Exception):
     """The change is not allowed; the (translated) message says why."""
 
 
-def confirmed_authenticator(user: User) -> TOTPDevice | None:
+def confirmed_authenticator(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def enrolment_authenticator(user: User) -> TOTPDevice:
+def enrolment_authenticator(user) -> TOTPDevice:
     """The authenticator being enrolled: the same key on every visit until it is confirmed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
@@ -68,7 +63,7 @@ def qr_code_svg(device: TOTPDevice) -> SafeString:
     return mark_safe(svg)  # noqa: S308
 
 
-def code_matches(user: User, code: str) -> Device | None:
+def code_matches(user, code: str) -> Device | None:
     """The device that accepts `code`: six digits from the app, or an unused recovery code.
 
     A recovery code is used up by matching it.
@@ -83,12 +78,12 @@ def code_matches(user: User, code: str) -> Device | None:
     return None
 
 
-def recovery_codes_left(user: User) -> int:
+def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 @transaction.atomic
-def recovery_codes_issue(user: User) -> list[str]:
+def recovery_codes_issue(user) -> list[str]:
     """New recovery codes, replacing any earlier ones. Shown once; only their digests are kept."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
@@ -119,7 +114,8 @@ def enrolment_confirm(request, device: TOTPDevice, code: str) -> list[str] | Non
         return None
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    _history_write(request.user, actor=request.user, value=HISTORY_ENROLLED)
+    # The devices are not in the change history: their rows hold the secret key.
+    change_record(actor=request.user, action=Action.TWO_FACTOR_ENROLLED, target=request.user)
     second_factor_passed(request, device)
     return recovery_codes_issue(request.user)
 
@@ -131,7 +127,7 @@ def second_factor_passed(request, device: Device) -> None:
     axes_reset(username=request.user.get_username())
 
 
-def sign_in_failed(request, user: User) -> bool:
+def sign_in_failed(request, user) -> bool:
     """Count a wrong code or password like a failed sign-in; end the session if now locked.
 
     django-axes records the failure (time, address, path) and decides the lockout.
@@ -158,7 +154,7 @@ def authenticated_recently(session, *, within) -> bool:
 
 
 @transaction.atomic
-def two_factor_reset(*, actor: User, user: User) -> None:
+def two_factor_reset(*, actor, user) -> None:
     """Remove the user's authenticator and recovery codes: they enrol again at next sign-in.
 
     Open sessions of the user lose their second factor with the device and return to enrolment.
@@ -169,18 +165,4 @@ def two_factor_reset(*, actor: User, user: User) -> None:
         )
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    _history_write(user, actor=actor, value=HISTORY_RESET)
-
-
-def _history_write(user: User, *, actor: User, value: str) -> None:
-    """Record the event in the user's change history (django-auditlog), naming the actor.
-
-    The devices themselves are not registered with auditlog: their rows hold the secret key.
-    """
-    with set_actor(actor):
-        LogEntry.objects.log_create(
-            user,
-            force_log=True,
-            action=LogEntry.Action.UPDATE,
-            changes={HISTORY_FIELD: [None, value]},
-        )
+    change_record(actor=actor, action=Action.TWO_FACTOR_RESET, target=user)

@@ -2,7 +2,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from access.two_factor import confirmed_authenticator
+from sign_in.two_factor import confirmed_authenticator
 
 
 def second_factor_not_required(view):

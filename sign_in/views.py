@@ -12,8 +12,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from access.middleware import second_factor_not_required, url_with_next
-from access.two_factor import (
+from sign_in.forms import EnrolmentCodeForm, IdentityConfirmationForm, OneTimeCodeForm
+from sign_in.middleware import second_factor_not_required, url_with_next
+from sign_in.two_factor import (
     code_matches,
     confirmed_authenticator,
     end_if_locked,
@@ -25,7 +26,6 @@ from access.two_factor import (
     second_factor_passed,
     sign_in_failed,
 )
-from atmt.forms import EnrolmentCodeForm, IdentityConfirmationForm, OneTimeCodeForm
 
 # The recovery codes are shown once, on the page after enrolment; kept in the session until then.
 NEW_RECOVERY_CODES = "atmt.new_recovery_codes"

@@ -1,0 +1,47 @@
+"""Every action the log records, looks and changes alike, as one vocabulary of stable codes.
+
+A code is `atmt.<object>.<what happened>`, always in the past tense, so that a supervisor's
+search or the client's report can name one action whatever page or service wrote it. The codes
+are stored; the labels are translated when shown. Renaming a code needs a data migration of the
+stored rows (see 0004_action_codes).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    # Looks at client data, each decided by the access policy.
+    CLIENT_VIEWED = "atmt.client.viewed", _("viewed")
+    CLIENT_SEARCHED = "atmt.client.searched", _("searched")
+    CLIENT_PRINTED = "atmt.client.printed", _("printed")
+    CLIENT_EXPORTED = "atmt.client.exported", _("exported")
+    # Changes to client records.
+    SERVICE_NEED_DOCUMENTED = "atmt.service_need.documented", _("service need documented")
+    CONSENT_RECORDED = "atmt.consent.recorded", _("consent recorded")
+    CONSENT_WITHDRAWN = "atmt.consent.withdrawn", _("consent withdrawn")
+    # Changes to access rights.
+    APPLICATION_SUBMITTED = "atmt.application.submitted", _("access application submitted")
+    APPLICATION_APPROVED = "atmt.application.approved", _("access application approved")
+    APPLICATION_REJECTED = "atmt.application.rejected", _("access application rejected")
+    GRANT_APPROVED = "atmt.grant.approved", _("access right granted")
+    GRANT_CHANGED = "atmt.grant.changed", _("access right narrowed")
+    GRANT_REVOKED = "atmt.grant.revoked", _("access right revoked")
+    AGREEMENT_RECORDED = "atmt.agreement.recorded", _("worker agreement recorded")
+    AGREEMENT_TERMINATED = "atmt.agreement.terminated", _("worker agreement terminated")
+    AGREEMENT_ENDED = "atmt.agreement.ended", _("worker agreement ended: duties changed")
+    # Changes to how someone signs in.
+    TWO_FACTOR_ENROLLED = "atmt.two_factor.enrolled", _("two-factor sign-in enrolled")
+    TWO_FACTOR_RESET = "atmt.two_factor.reset", _("two-factor sign-in reset")
+    ACCOUNT_UNLOCKED = "atmt.account.unlocked", _("account unlocked")
+
+
+LOOKS = frozenset(
+    {
+        Action.CLIENT_VIEWED,
+        Action.CLIENT_SEARCHED,
+        Action.CLIENT_PRINTED,
+        Action.CLIENT_EXPORTED,
+    }
+)
+CHANGES = frozenset(Action) - LOOKS

@@ -1,0 +1,124 @@
+"""What the client pages share: the `client_page` decorator, the stated purpose, the refusals.
+
+Every view under clients/<id>/ is declared with `client_page` (or `client_purpose_page`, for
+choosing the purpose): the decorator opens the client through the door and hands the view its
+record, or answers with the refusal, so no view branches on "record or response". The URL walk
+(tests/atmt/test_url_access.py) holds every such view to it.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from access.policy import REASON_EXPLANATIONS, Action, Section
+from audit.context import RequestContext
+from records.accessors import (
+    EVERY_SECTION,
+    AccessDenied,
+    AccessLogUnavailable,
+    ClientNotFound,
+    StatedPurpose,
+    client_known_to,
+    open_client,
+)
+
+# Purposes stated in this session, by client id: reused until the session ends.
+PURPOSES_SESSION_KEY = "atmt.purposes"
+# The mark the URL walk looks for.
+CLIENT_PAGE = "client_page"
+
+
+def client_page(
+    *,
+    action: Action = Action.VIEW,
+    needs: tuple[Section, ...] = EVERY_SECTION,
+    details: Callable[..., dict] | None = None,
+):
+    """Open the client for `action` with the session's purpose; call the view with the record.
+
+    `needs` names the sections the page shows; `details(request, **kwargs)` says what the look
+    was for (such as which form was printed) and may raise Http404 for a bad parameter.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def page(request, client_id: int, **kwargs):
+            look_details = details(request, **kwargs) if details else None
+            purpose = stated_purpose(request, client_id)
+            if purpose is None:
+                return refuse_stranger(request, client_id) or redirect(
+                    "clients:purpose", client_id=client_id
+                )
+            try:
+                record = open_client(
+                    actor=request.user,
+                    client_id=client_id,
+                    purpose=purpose,
+                    context=RequestContext.from_request(request),
+                    action=action,
+                    needs=needs,
+                    details=look_details,
+                )
+            except ClientNotFound:
+                raise Http404 from None
+            except AccessDenied as denied:
+                return denied_page(request, denied)
+            except AccessLogUnavailable:
+                return access_log_unavailable(request)
+            return view(request, record, **kwargs)
+
+        setattr(page, CLIENT_PAGE, True)
+        return page
+
+    return decorator
+
+
+def client_purpose_page(view):
+    """A page about one client that shows nothing of them: a stranger gets the same 404."""
+
+    @wraps(view)
+    def page(request, client_id: int, **kwargs):
+        return refuse_stranger(request, client_id) or view(request, client_id, **kwargs)
+
+    setattr(page, CLIENT_PAGE, True)
+    return page
+
+
+def stated_purpose(request, client_id: int) -> StatedPurpose | None:
+    stated = request.session.get(PURPOSES_SESSION_KEY, {}).get(str(client_id))
+    return StatedPurpose(**stated) if stated else None
+
+
+def remember_purpose(request, client_id: int, purpose: StatedPurpose) -> None:
+    purposes = request.session.get(PURPOSES_SESSION_KEY, {})
+    purposes[str(client_id)] = {"code": purpose.code, "note": purpose.note}
+    request.session[PURPOSES_SESSION_KEY] = purposes
+
+
+def refuse_stranger(request, client_id: int):
+    """404, with the attempt logged, for a client the user may not know exists; else None."""
+    try:
+        client_known_to(
+            actor=request.user, client_id=client_id, context=RequestContext.from_request(request)
+        )
+    except ClientNotFound:
+        raise Http404 from None
+    except AccessLogUnavailable:
+        return access_log_unavailable(request)
+    return None
+
+
+def denied_page(request, denied: AccessDenied):
+    explanations = [REASON_EXPLANATIONS[reason] for reason in denied.decision.reasons]
+    return render(
+        request,
+        "clients/denied.html",
+        {"explanations": explanations, "decision": denied.decision},
+        status=403,
+    )
+
+
+def access_log_unavailable(request):
+    return render(request, "clients/access_log_unavailable.html", status=503)

@@ -1,0 +1,300 @@
+"""Every service writes one typed event per object it changes, inside its own transaction.
+
+Each case runs a service for real and names the events it must write; then the same service runs
+while the database refuses every event, and the change must be gone with the event.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from access.models import AccessApplication, AccessGrant, WorkerAgreement
+from access.services import (
+    GrantScope,
+    access_application_approve,
+    access_application_reject,
+    access_application_submit,
+    account_unlock,
+    agreement_end_for_changed_duties,
+    agreement_record,
+    agreement_terminate,
+    grant_change,
+    grant_revoke,
+)
+from audit.actions import CHANGES, Action
+from audit.models import AccessEvent
+from clients.models import ServiceNeed
+from clients.services import service_need_document
+from consent.models import Consent
+from consent.services import consent_record, consent_withdraw
+from sign_in.two_factor import two_factor_reset
+from tests.access.test_unlock import lock
+from tests.factories import (
+    MunicipalityFactory,
+    client_group,
+)
+from tests.log import block_access_event_inserts
+from tests.sign_in import authenticator
+
+
+@dataclass
+class Office:
+    scope: GrantScope
+    admin: Any
+    worker: Any
+    client: Any
+    consent: Any
+    agreement: Any
+    grant: Any
+    application: Any
+
+
+@pytest.fixture
+def office(setting, access_admin):
+    grant = setting.worker.grants.get()
+    # A grant of today's kind: within the longest a grant may last, so that it can be changed.
+    grant.valid_from = timezone.now() - datetime.timedelta(days=1)
+    grant.valid_until = grant.valid_from + datetime.timedelta(days=90)
+    grant.save()
+    scope = _scope(grant.municipality)
+    application = access_application_submit(
+        actor=setting.worker, applicant=setting.worker, scope=scope, tasks="Ohjaamo"
+    )
+    return Office(
+        scope=scope,
+        admin=access_admin,
+        worker=setting.worker,
+        client=setting.openable,
+        consent=setting.openable.consents.get(),
+        agreement=setting.worker.agreements.get(),
+        grant=grant,
+        application=application,
+    )
+
+
+def _scope(municipality, **changes) -> GrantScope:
+    start = timezone.now() - datetime.timedelta(hours=1)
+    fields = {
+        "municipality": municipality,
+        "client_groups": (client_group("ohjaamo_youth"),),
+        "authority": AccessGrant.Authority.VIEW,
+        "valid_from": start,
+        "valid_until": start + datetime.timedelta(days=30),
+    } | changes
+    return GrantScope(**fields)
+
+
+@dataclass(frozen=True)
+class Case:
+    run: Callable[[Office], Any]
+    # The events it must write: (action, the changed object) for each object it changes.
+    events: Callable[[Office], list[tuple[str, Any]]]
+    # What the database holds of the change: the same before and after a failed event.
+    state: Callable[[Office], Any]
+
+
+def _latest(model):
+    return model.objects.order_by("-pk").first()
+
+
+CASES = {
+    "service_need_document": Case(
+        run=lambda o: service_need_document(
+            actor=o.worker,
+            client=o.client,
+            assessment="Uusi arvio",
+            assessed_on=timezone.localdate(),
+            assessed_by="Työvoimaviranomainen",
+            source="Haastattelu",
+        ),
+        events=lambda o: [(Action.SERVICE_NEED_DOCUMENTED, _latest(ServiceNeed))],
+        state=lambda o: list(o.client.service_needs.values_list("pk", "status")),
+    ),
+    "consent_record": Case(
+        run=lambda o: consent_record(
+            actor=o.worker,
+            client=o.client,
+            kind=Consent.Kind.EMPLOYER_DISCLOSURE,
+            status=Consent.Status.REFUSED,
+            signed_on=timezone.localdate(),
+            place=Consent.Place.OHJAAMO,
+        ),
+        events=lambda o: [(Action.CONSENT_RECORDED, _latest(Consent))],
+        state=lambda o: list(Consent.objects.values_list("pk", "status")),
+    ),
+    "consent_withdraw": Case(
+        run=lambda o: consent_withdraw(actor=o.worker, consent=o.consent, channel="phone"),
+        events=lambda o: [(Action.CONSENT_WITHDRAWN, o.consent)],
+        state=lambda o: list(Consent.objects.values_list("pk", "status")),
+    ),
+    "access_application_submit": Case(
+        run=lambda o: access_application_submit(
+            actor=o.worker, applicant=o.worker, scope=_scope(o.grant.municipality), tasks="Uusi"
+        ),
+        events=lambda o: [(Action.APPLICATION_SUBMITTED, _latest(AccessApplication))],
+        state=lambda o: list(AccessApplication.objects.values_list("pk", "status")),
+    ),
+    "access_application_approve": Case(
+        run=lambda o: access_application_approve(
+            actor=o.admin, application=o.application, granted=o.scope
+        ),
+        events=lambda o: [
+            (Action.APPLICATION_APPROVED, o.application),
+            (Action.GRANT_APPROVED, _latest(AccessGrant)),
+        ],
+        state=lambda o: (
+            list(AccessApplication.objects.values_list("pk", "status")),
+            list(AccessGrant.objects.values_list("pk")),
+        ),
+    ),
+    "access_application_reject": Case(
+        run=lambda o: access_application_reject(
+            actor=o.admin, application=o.application, reason="Ei tarvetta"
+        ),
+        events=lambda o: [(Action.APPLICATION_REJECTED, o.application)],
+        state=lambda o: list(AccessApplication.objects.values_list("pk", "status")),
+    ),
+    "grant_revoke": Case(
+        run=lambda o: grant_revoke(actor=o.admin, grant=o.grant, reason="Tehtävät muuttuivat"),
+        events=lambda o: [(Action.GRANT_REVOKED, o.grant)],
+        state=lambda o: list(AccessGrant.objects.values_list("pk", "revoked_at")),
+    ),
+    "grant_change": Case(
+        run=lambda o: grant_change(
+            actor=o.admin,
+            grant=o.grant,
+            changed=GrantScope(
+                municipality=o.grant.municipality,
+                client_groups=tuple(o.grant.client_groups.all()),
+                authority=AccessGrant.Authority.VIEW,
+                valid_from=o.grant.valid_from,
+                valid_until=o.grant.valid_until,
+            ),
+            reason="Vain katselu",
+        ),
+        events=lambda o: [(Action.GRANT_CHANGED, o.grant)],
+        state=lambda o: list(AccessGrant.objects.values_list("pk", "authority")),
+    ),
+    "agreement_record": Case(
+        run=lambda o: agreement_record(
+            actor=o.admin,
+            worker=o.worker,
+            employment_area="Pohjois-Karjala",
+            municipality=MunicipalityFactory(code="260"),
+            signed_on=timezone.localdate(),
+        ),
+        events=lambda o: [(Action.AGREEMENT_RECORDED, _latest(WorkerAgreement))],
+        state=lambda o: list(WorkerAgreement.objects.values_list("pk")),
+    ),
+    "agreement_terminate": Case(
+        run=lambda o: agreement_terminate(
+            actor=o.admin, agreement=o.agreement, notice_given_on=timezone.localdate()
+        ),
+        events=lambda o: [(Action.AGREEMENT_TERMINATED, o.agreement)],
+        state=lambda o: list(WorkerAgreement.objects.values_list("pk", "ends_at")),
+    ),
+    "agreement_end_for_changed_duties": Case(
+        run=lambda o: agreement_end_for_changed_duties(actor=o.admin, agreement=o.agreement),
+        events=lambda o: [
+            (Action.AGREEMENT_ENDED, o.agreement),
+            (Action.GRANT_REVOKED, o.grant),
+        ],
+        state=lambda o: (
+            list(WorkerAgreement.objects.values_list("pk", "ends_at")),
+            list(AccessGrant.objects.values_list("pk", "revoked_at")),
+        ),
+    ),
+    "account_unlock": Case(
+        run=lambda o: account_unlock(actor=o.admin, username=lock(o.worker).username),
+        events=lambda o: [(Action.ACCOUNT_UNLOCKED, o.worker)],
+        state=lambda o: None,  # the lock is django-axes's: asserted in the unlock case below
+    ),
+    "two_factor_reset": Case(
+        run=lambda o: two_factor_reset(actor=o.admin, user=authenticator(o.worker).user),
+        events=lambda o: [(Action.TWO_FACTOR_RESET, o.worker)],
+        state=lambda o: list(TOTPDevice.objects.values_list("pk")),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_service_writes_one_typed_event_per_object_it_changes(office, name):
+    case = CASES[name]
+    before = AccessEvent.objects.count()
+
+    case.run(office)
+
+    written = list(AccessEvent.objects.order_by("pk")[before:])
+    expected = case.events(office)
+    assert [(event.action, event.target_type, event.target_id) for event in written] == [
+        (action, target._meta.label_lower, str(target.pk)) for action, target in expected
+    ]
+    assert all(event.action in CHANGES for event in written)
+    assert {event.actor for event in written} == {
+        office.worker
+        if name.startswith(("service_need", "consent", "access_application_submit"))
+        else office.admin
+    }
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_change_is_rolled_back_when_its_event_cannot_be_written(office, name):
+    case = CASES[name]
+    if name == "two_factor_reset":
+        authenticator(office.worker)
+    before = case.state(office)
+    block_access_event_inserts()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _run_unlocking_first(case, office, name)
+
+    assert case.state(office) == before
+
+
+def _run_unlocking_first(case, office, name):
+    if name == "account_unlock":
+        lock(office.worker)
+        account_unlock(actor=office.admin, username=office.worker.username)
+    elif name == "two_factor_reset":
+        two_factor_reset(actor=office.admin, user=office.worker)
+    else:
+        case.run(office)
+
+
+def test_a_failed_unlock_event_leaves_the_account_locked(office):
+    from axes.models import AccessAttempt
+
+    lock(office.worker)
+    block_access_event_inserts()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        account_unlock(actor=office.admin, username=office.worker.username)
+
+    assert AccessAttempt.objects.filter(username=office.worker.username).exists()
+
+
+def test_every_change_code_has_a_case_or_is_written_elsewhere():
+    written_here = {
+        Action.SERVICE_NEED_DOCUMENTED,
+        Action.CONSENT_RECORDED,
+        Action.CONSENT_WITHDRAWN,
+        Action.APPLICATION_SUBMITTED,
+        Action.APPLICATION_APPROVED,
+        Action.APPLICATION_REJECTED,
+        Action.GRANT_APPROVED,
+        Action.GRANT_CHANGED,
+        Action.GRANT_REVOKED,
+        Action.AGREEMENT_RECORDED,
+        Action.AGREEMENT_TERMINATED,
+        Action.AGREEMENT_ENDED,
+        Action.ACCOUNT_UNLOCKED,
+        Action.TWO_FACTOR_RESET,
+    }
+    # Enrolment is a sign-in step: tests/access/test_two_factor.py proves its event.
+    assert written_here | {Action.TWO_FACTOR_ENROLLED} == CHANGES
