@@ -43,6 +43,7 @@ def scope_of(grant: AccessGrant, **changes) -> GrantScope:
     return GrantScope(**(fields | changes))
 
 
+@pytest.mark.rule("004-5a-change", "004-5a-report-grounds")
 def test_a_grant_is_narrowed_and_the_history_names_the_administrator_and_reason(
     grant, access_admin
 ):
@@ -74,6 +75,7 @@ def test_a_grant_is_narrowed_and_the_history_names_the_administrator_and_reason(
     assert set(fields) == {"authority", "valid_until"}
 
 
+@pytest.mark.rule("004-5a-change", "004-5-on-application")
 @pytest.mark.parametrize("widening", ["client_groups", "valid_until", "valid_from", "municipality"])
 def test_a_change_never_widens_or_lengthens(grant, access_admin, widening):
     changes = {}
@@ -94,6 +96,7 @@ def test_a_change_never_widens_or_lengthens(grant, access_admin, widening):
     assert not LogEntry.objects.get_for_object(grant).filter(actor=access_admin).exists()
 
 
+@pytest.mark.rule("004-5a-change")
 def test_authority_cannot_be_raised(case_worker, access_admin):
     grant = AccessGrantFactory(
         grantee=case_worker,
@@ -110,6 +113,7 @@ def test_authority_cannot_be_raised(case_worker, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_an_administrator_cannot_change_their_own_grant(access_admin):
     own = AccessGrantFactory(
         grantee=access_admin,
@@ -126,6 +130,7 @@ def test_an_administrator_cannot_change_their_own_grant(access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_a_revoked_grant_cannot_be_changed(grant, access_admin):
     grant_revoke(actor=access_admin, grant=grant, reason="Väärinkäyttö")
 
@@ -138,6 +143,7 @@ def test_a_revoked_grant_cannot_be_changed(grant, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_an_ended_grant_cannot_be_changed(case_worker, access_admin):
     ended = AccessGrantFactory(
         grantee=case_worker,
@@ -154,6 +160,7 @@ def test_an_ended_grant_cannot_be_changed(case_worker, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change", "004-5a-report-grounds")
 @pytest.mark.parametrize("reason", ["", "  "])
 def test_a_change_needs_a_reason(grant, access_admin, reason):
     with pytest.raises(AccessChangeRefused, match="perustelu"):
@@ -165,6 +172,7 @@ def test_a_change_needs_a_reason(grant, access_admin, reason):
         )
 
 
+@pytest.mark.rule("004-4a-limited")
 def test_the_longest_duration_still_holds(settings, case_worker, access_admin):
     start = _today_at(0)
     old = AccessGrantFactory(
@@ -180,6 +188,7 @@ def test_the_longest_duration_still_holds(settings, case_worker, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_end_cannot_be_moved_into_the_past(grant, access_admin):
     with pytest.raises(AccessChangeRefused, match="peruuta se"):
         grant_change(
@@ -191,6 +200,7 @@ def test_the_end_cannot_be_moved_into_the_past(grant, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_a_change_of_nothing_is_refused(grant, access_admin):
     with pytest.raises(AccessChangeRefused, match="Mitään ei muutettu"):
         grant_change(actor=access_admin, grant=grant, changed=scope_of(grant), reason="X")
@@ -212,6 +222,7 @@ def change_fields(grant, **changes):
     return fields | changes
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_page_narrows_a_grant_keeping_unchanged_days_exact(client, access_admin, grant):
     client.force_login(access_admin)
     original_start = grant.valid_from
@@ -228,6 +239,7 @@ def test_the_page_narrows_a_grant_keeping_unchanged_days_exact(client, access_ad
     assert list(grant.client_groups.values_list("code", flat=True)) == ["walk_in"]
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_page_offers_only_the_grants_own_groups(client, access_admin, grant):
     client.force_login(access_admin)
     other_group = client_group("integration").pk
@@ -242,6 +254,7 @@ def test_the_page_offers_only_the_grants_own_groups(client, access_admin, grant)
     assert grant.client_groups.count() == 2
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_page_says_how_to_widen(client, access_admin, grant):
     client.force_login(access_admin)
 
@@ -250,6 +263,7 @@ def test_the_page_says_how_to_widen(client, access_admin, grant):
     assert "hakee uudelleen" in response.text
 
 
+@pytest.mark.rule("004-5a-change")
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -278,6 +292,7 @@ def test_bad_changes_are_form_errors_and_change_nothing(
     assert grant.client_groups.count() == 2
 
 
+@pytest.mark.rule("004-5a-change")
 def test_an_administrator_cannot_change_their_own_grant_on_the_page(client, access_admin):
     own = AccessGrantFactory(
         grantee=access_admin,
@@ -297,6 +312,7 @@ def test_an_administrator_cannot_change_their_own_grant_on_the_page(client, acce
     assert own.authority == "record"
 
 
+@pytest.mark.rule("004-5a-change", "002-13-need-to-know")
 @pytest.mark.parametrize("persona", ["case_worker", "supervisor", "outsider"])
 def test_only_access_administrators_change_grants(client, request, grant, persona):
     client.force_login(request.getfixturevalue(persona))
@@ -308,6 +324,7 @@ def test_only_access_administrators_change_grants(client, request, grant, person
     assert grant.authority == "record"
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_first_day_of_a_grant_in_force_stays(grant, access_admin):
     with pytest.raises(AccessChangeRefused, match="ensimmäistä päivää"):
         grant_change(
@@ -318,6 +335,7 @@ def test_the_first_day_of_a_grant_in_force_stays(grant, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_a_grant_not_yet_in_force_may_start_later(case_worker, access_admin):
     start = _today_at(0) + datetime.timedelta(days=10)
     future = AccessGrantFactory(
