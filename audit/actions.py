@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 class Action(models.TextChoices):
     # Looks at client data, each decided by the access policy.
-    CLIENT_VIEWED = "atmt.client.viewed", _("viewed")
-    CLIENT_SEARCHED = "atmt.client.searched", _("searched")
-    CLIENT_PRINTED = "atmt.client.printed", _("printed")
-    CLIENT_EXPORTED = "atmt.client.exported", _("exported")
+    CLIENT_VIEWED = "atmt.client.viewed", _("view")
+    CLIENT_SEARCHED = "atmt.client.searched", _("search")
+    CLIENT_PRINTED = "atmt.client.printed", _("print")
+    CLIENT_EXPORTED = "atmt.client.exported", _("export")
     # Changes to client records.
     SERVICE_NEED_DOCUMENTED = "atmt.service_need.documented", _("service need documented")
     CONSENT_RECORDED = "atmt.consent.recorded", _("consent recorded")

@@ -69,8 +69,16 @@ def history_of(
 ) -> list[HistoryLine]:
     """Every typed event and field-level change of `objects`, newest first."""
     objects = list(objects)
-    lines = _event_lines(objects, detail_labels or {}) + _diff_lines(objects, value_labels or {})
-    return sorted(lines, key=lambda line: line.at, reverse=True)
+    events = _event_lines(objects, detail_labels or {})
+    # A typed event says what a creation was (a consent recorded, a grant approved); the bare
+    # "created" of the diff beside it would only repeat it.
+    told = {line.object_key for line in events}
+    diffs = [
+        line
+        for line in _diff_lines(objects, value_labels or {})
+        if not (line.code == "created" and line.object_key in told)
+    ]
+    return sorted(events + diffs, key=lambda line: line.at, reverse=True)
 
 
 def _event_lines(objects: list[models.Model], detail_labels: DetailLabels) -> list[HistoryLine]:

@@ -19,6 +19,15 @@ from tests.factories import (
     WorkerAgreementFactory,
     complete_client,
 )
+from tests.rules import (
+    RULES_NODE_ID,
+    Problem,
+    RulesTableError,
+    collects_whole_suite,
+    load_rules,
+    rule_ids_of,
+    rule_problems,
+)
 from tests.sign_in import SignedInClient
 
 
@@ -98,3 +107,31 @@ def worker_client(client, setting):
     """The test client, signed in as the setting's worker."""
     client.force_login(setting.worker)
     return client
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Hold docs/rules.md and the tests' `@pytest.mark.rule(...)` markers to each other.
+
+    A test naming a rule id the table lacks fails every run. A rule marked implemented or
+    partly that no test names fails only a run that collects the whole suite: one whose path
+    arguments name tests/ or a folder above it (a plain `pytest` from the project's root, which
+    gets tests/ from `testpaths`), with no --ignore. A run of one file or folder, or of node ids,
+    checks only the ids it collected. This runs first, before -k, -m and --deselect drop items,
+    so `-m "not browser"` still counts the browser tests' markers.
+    Each problem is reported as a collection error, which stops the run before any test runs.
+    """
+    try:
+        states = {rule_id: rule.state for rule_id, rule in load_rules().items()}
+    except (OSError, RulesTableError) as error:
+        problems = [Problem(RULES_NODE_ID, str(error))]
+    else:
+        whole_suite = not (
+            config.getoption("ignore") or config.getoption("ignore_glob")
+        ) and collects_whole_suite(config.args, invocation_dir=config.invocation_params.dir)
+        problems = rule_problems(
+            states, [(item.nodeid, rule_ids_of(item)) for item in items], whole_suite=whole_suite
+        )
+    for problem in problems:
+        report = pytest.CollectReport(problem.node_id, "failed", problem.message, [])
+        config.hook.pytest_collectreport(report=report)

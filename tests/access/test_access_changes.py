@@ -24,6 +24,7 @@ def admin(db):
     return UserFactory(username="access-admin")
 
 
+@pytest.mark.rule("004-5a-remove", "004-4a-rights-up-to-date")
 def test_a_revoked_grant_stops_counting_at_once_and_is_kept(setting, admin):
     grant = setting.worker.grants.get()
     at = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=HELSINKI)
@@ -46,12 +47,14 @@ def test_a_revoked_grant_stops_counting_at_once_and_is_kept(setting, admin):
     assert opened[1].reasons == (Reason.GRANT_MISSING,)
 
 
+@pytest.mark.rule("004-5a-remove", "004-5a-report-grounds")
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_a_revocation_needs_a_reason(setting, admin, reason):
     with pytest.raises(AccessChangeRefused):
         grant_revoke(actor=admin, grant=setting.worker.grants.get(), reason=reason)
 
 
+@pytest.mark.rule("004-5a-remove")
 def test_a_grant_is_revoked_only_once(setting, admin):
     grant = setting.worker.grants.get()
     grant_revoke(actor=admin, grant=grant, reason="Väärinkäyttö")
@@ -60,6 +63,7 @@ def test_a_grant_is_revoked_only_once(setting, admin):
         grant_revoke(actor=admin, grant=grant, reason="Uudestaan")
 
 
+@pytest.mark.rule("000-9-notice", "000-2-agreement-in-force")
 def test_an_agreement_terminated_today_ends_access_in_exactly_fourteen_days(setting, admin):
     agreement = setting.worker.agreements.get()
     notice_day = datetime.date(2026, 6, 15)
@@ -83,6 +87,7 @@ def test_an_agreement_terminated_today_ends_access_in_exactly_fourteen_days(sett
     assert decision(ends).reasons == (Reason.AGREEMENT_MISSING,)
 
 
+@pytest.mark.rule("000-9-lapses", "004-5a-remove")
 def test_changed_duties_end_the_agreement_and_every_grant_now(setting, admin):
     second = AccessGrantFactory(
         grantee=setting.worker, municipality=setting.elsewhere.home_municipality
@@ -102,6 +107,7 @@ def test_changed_duties_end_the_agreement_and_every_grant_now(setting, admin):
     assert set(decision.reasons) == {Reason.AGREEMENT_MISSING, Reason.GRANT_MISSING}
 
 
+@pytest.mark.rule("000-9-notice")
 def test_a_later_notice_does_not_extend_an_agreement_that_already_ends_sooner(setting, admin):
     agreement = WorkerAgreementFactory(
         worker=setting.worker,
@@ -114,6 +120,7 @@ def test_a_later_notice_does_not_extend_an_agreement_that_already_ends_sooner(se
         )
 
 
+@pytest.mark.rule("000-9-lapses")
 def test_each_change_is_in_the_history_with_the_administrator(setting, admin):
     agreement = setting.worker.agreements.get()
 

@@ -31,6 +31,7 @@ def applied(client, case_worker):
     return AccessApplication.objects.get()
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_a_worker_applies_for_themselves(client, case_worker):
     client.force_login(case_worker)
 
@@ -43,6 +44,7 @@ def test_a_worker_applies_for_themselves(client, case_worker):
     assert (last.date(), last.hour) == (TODAY + datetime.timedelta(days=180), 0)
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_a_supervisor_applies_for_a_worker(client, supervisor, case_worker):
     client.force_login(supervisor)
 
@@ -52,6 +54,7 @@ def test_a_supervisor_applies_for_a_worker(client, supervisor, case_worker):
     assert (application.applicant, application.applied_by) == (case_worker, supervisor)
 
 
+@pytest.mark.rule("004-4a-limited")
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -72,6 +75,7 @@ def test_bad_applications_are_form_errors_and_change_nothing(client, case_worker
     assert not AccessApplication.objects.exists()
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_the_administrator_approves_with_a_narrower_scope(client, access_admin, applied):
     client.force_login(access_admin)
 
@@ -86,6 +90,7 @@ def test_the_administrator_approves_with_a_narrower_scope(client, access_admin, 
     assert list(grant.client_groups.values_list("code", flat=True)) == ["ohjaamo_youth"]
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_widening_on_approval_is_a_form_error(client, access_admin, applied):
     client.force_login(access_admin)
 
@@ -98,6 +103,7 @@ def test_widening_on_approval_is_a_form_error(client, access_admin, applied):
     assert not AccessGrant.objects.exists()
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_self_approval_is_refused(client, applied):
     applied.applicant.groups.add(*_groups(Role.ACCESS_ADMIN))
     client.force_login(applied.applicant)
@@ -110,6 +116,7 @@ def test_self_approval_is_refused(client, applied):
     assert not AccessGrant.objects.exists()
 
 
+@pytest.mark.rule("004-5a-remove")
 def test_the_administrator_revokes_a_grant(client, access_admin, case_worker):
     grant = AccessGrantFactory(grantee=case_worker)
     client.force_login(access_admin)
@@ -121,6 +128,7 @@ def test_the_administrator_revokes_a_grant(client, access_admin, case_worker):
     assert grant.revocation_reason == "Väärinkäyttöepäily"
 
 
+@pytest.mark.rule("002-13-need-to-know")
 @pytest.mark.parametrize(
     "path", ["/access-rights/", "/access-rights/applications/1/", "/access-rights/grants/1/revoke/"]
 )
@@ -130,6 +138,7 @@ def test_administration_is_for_access_administrators_only(client, case_worker, p
     assert client.get(path).status_code == 403
 
 
+@pytest.mark.rule("004-4a-rights-up-to-date")
 def test_overview_lists_pending_applications_and_grants_by_state(client, access_admin, applied):
     AccessGrantFactory(grantee=UserFactory(first_name="Ville", last_name="Voimassa"))
     client.force_login(access_admin)

@@ -24,6 +24,7 @@ def agreement_fields(person, **changes):
     return fields | changes
 
 
+@pytest.mark.rule("000-1-parties", "000-9-notice", "000-10-signatures")
 def test_the_administrator_records_a_signed_agreement(client, access_admin, case_worker):
     client.force_login(access_admin)
 
@@ -41,6 +42,7 @@ def test_the_administrator_records_a_signed_agreement(client, access_admin, case
     assert created.actor == access_admin
 
 
+@pytest.mark.rule("000-1-parties", "000-10-signatures")
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -64,6 +66,7 @@ def test_bad_agreements_are_form_errors_and_record_nothing(
     assert not WorkerAgreement.objects.exists()
 
 
+@pytest.mark.rule("000-9-notice")
 def test_the_users_page_lists_each_agreement(client, access_admin, case_worker):
     WorkerAgreementFactory(worker=case_worker, employment_area="Joensuun seudun työllisyysalue")
     client.force_login(access_admin)
@@ -74,6 +77,7 @@ def test_the_users_page_lists_each_agreement(client, access_admin, case_worker):
     assert "Toistaiseksi voimassa" in response.text
 
 
+@pytest.mark.rule("000-9-notice")
 def test_a_written_notice_ends_the_agreement_two_weeks_later_at_midnight(
     client, access_admin, case_worker
 ):
@@ -91,6 +95,7 @@ def test_a_written_notice_ends_the_agreement_two_weeks_later_at_midnight(
     assert change.actor == access_admin
 
 
+@pytest.mark.rule("000-9-notice")
 @pytest.mark.parametrize(
     ("notice", "message"),
     [
@@ -124,6 +129,7 @@ def worker_with_grants(case_worker):
     return agreement
 
 
+@pytest.mark.rule("000-9-lapses")
 def test_changed_duties_are_confirmed_first(client, access_admin, worker_with_grants):
     client.force_login(access_admin)
     path = f"/access-rights/agreements/{worker_with_grants.pk}/duties-changed/"
@@ -140,6 +146,7 @@ def test_changed_duties_are_confirmed_first(client, access_admin, worker_with_gr
     assert not worker_with_grants.worker.grants.filter(revoked_at__isnull=False).exists()
 
 
+@pytest.mark.rule("000-9-lapses", "004-5a-remove")
 def test_confirmed_changed_duties_end_the_agreement_and_every_grant(
     client, access_admin, worker_with_grants
 ):
@@ -158,6 +165,7 @@ def test_confirmed_changed_duties_end_the_agreement_and_every_grant(
     assert all(grant.revoked_by == access_admin for grant in grants)
 
 
+@pytest.mark.rule("002-13-need-to-know")
 @pytest.mark.parametrize(
     "path",
     [

@@ -58,6 +58,7 @@ def application(worker):
     )
 
 
+@pytest.mark.rule("004-5-on-application", "000-7-client-groups")
 def test_approval_with_a_narrower_scope_creates_exactly_that_grant(application, administrator):
     grant = access_application_approve(
         actor=administrator,
@@ -99,6 +100,7 @@ WIDER = {
 }
 
 
+@pytest.mark.rule("004-5-on-application", "004-4a-limited")
 @pytest.mark.parametrize("wider", WIDER)
 def test_a_decision_cannot_widen_what_was_applied_for(application, administrator, wider):
     changes = WIDER[wider]()
@@ -112,6 +114,7 @@ def test_a_decision_cannot_widen_what_was_applied_for(application, administrator
     assert application.status == AccessApplication.Status.PENDING
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_record_authority_cannot_be_granted_on_an_application_to_view(worker, administrator):
     applied = access_application_submit(
         actor=worker, applicant=worker, scope=scope(authority="view"), tasks="Neuvonta"
@@ -121,11 +124,13 @@ def test_record_authority_cannot_be_granted_on_an_application_to_view(worker, ad
         access_application_approve(actor=administrator, application=applied, granted=scope())
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_nobody_decides_on_their_own_application(application, worker):
     with pytest.raises(AccessChangeRefused, match="omasta hakemuksestaan"):
         access_application_approve(actor=worker, application=application, granted=scope())
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_a_manager_who_applied_for_a_worker_cannot_decide_on_it(worker, administrator):
     applied = access_application_submit(
         actor=administrator, applicant=worker, scope=scope(), tasks="Työnantajayhteistyö"
@@ -135,6 +140,7 @@ def test_a_manager_who_applied_for_a_worker_cannot_decide_on_it(worker, administ
         access_application_approve(actor=administrator, application=applied, granted=scope())
 
 
+@pytest.mark.rule("004-4a-limited")
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
@@ -150,6 +156,7 @@ def test_bad_applications_are_refused_and_nothing_is_saved(worker, bad, message)
     assert not AccessApplication.objects.exists()
 
 
+@pytest.mark.rule("004-4a-limited")
 def test_twelve_months_to_the_day_is_the_longest_grant(worker):
     longest = scope(valid_until=datetime.datetime(2027, 6, 1, 8, 0, tzinfo=HELSINKI))
 
@@ -160,6 +167,7 @@ def test_twelve_months_to_the_day_is_the_longest_grant(worker):
         access_application_submit(actor=worker, applicant=worker, scope=too_long, tasks="X")
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_rejection_needs_a_reason_and_is_final(application, administrator):
     with pytest.raises(AccessChangeRefused):
         access_application_reject(actor=administrator, application=application, reason=" ")
@@ -170,6 +178,7 @@ def test_rejection_needs_a_reason_and_is_final(application, administrator):
         access_application_approve(actor=administrator, application=application, granted=scope())
 
 
+@pytest.mark.rule("004-5-on-application")
 def test_application_and_decision_are_in_the_history_with_their_actors(application, administrator):
     access_application_reject(actor=administrator, application=application, reason="Ei tarvetta")
 

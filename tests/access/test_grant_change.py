@@ -45,6 +45,7 @@ def scope_of(grant: AccessGrant, **changes) -> GrantScope:
     return GrantScope(**(fields | changes))
 
 
+@pytest.mark.rule("004-5a-change", "004-5a-report-grounds")
 def test_a_grant_is_narrowed_and_the_history_names_the_administrator_and_reason(
     grant, access_admin
 ):
@@ -79,6 +80,7 @@ def test_a_grant_is_narrowed_and_the_history_names_the_administrator_and_reason(
     }
 
 
+@pytest.mark.rule("004-5a-change", "004-5-on-application")
 @pytest.mark.parametrize("widening", ["client_groups", "valid_until", "valid_from", "municipality"])
 def test_a_change_never_widens_or_lengthens(grant, access_admin, widening):
     changes = {}
@@ -99,6 +101,7 @@ def test_a_change_never_widens_or_lengthens(grant, access_admin, widening):
     assert not LogEntry.objects.get_for_object(grant).filter(actor=access_admin).exists()
 
 
+@pytest.mark.rule("004-5a-change")
 def test_authority_cannot_be_raised(case_worker, access_admin):
     grant = AccessGrantFactory(
         grantee=case_worker,
@@ -115,6 +118,7 @@ def test_authority_cannot_be_raised(case_worker, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_an_administrator_cannot_change_their_own_grant(access_admin):
     own = AccessGrantFactory(
         grantee=access_admin,
@@ -131,6 +135,7 @@ def test_an_administrator_cannot_change_their_own_grant(access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_a_revoked_grant_cannot_be_changed(grant, access_admin):
     grant_revoke(actor=access_admin, grant=grant, reason="Väärinkäyttö")
 
@@ -143,6 +148,7 @@ def test_a_revoked_grant_cannot_be_changed(grant, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_an_ended_grant_cannot_be_changed(case_worker, access_admin):
     ended = AccessGrantFactory(
         grantee=case_worker,
@@ -159,6 +165,7 @@ def test_an_ended_grant_cannot_be_changed(case_worker, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change", "004-5a-report-grounds")
 @pytest.mark.parametrize("reason", ["", "  "])
 def test_a_change_needs_a_reason(grant, access_admin, reason):
     with pytest.raises(AccessChangeRefused, match="perustelu"):
@@ -170,6 +177,7 @@ def test_a_change_needs_a_reason(grant, access_admin, reason):
         )
 
 
+@pytest.mark.rule("004-4a-limited")
 def test_the_longest_duration_still_holds(settings, case_worker, access_admin):
     start = _today_at(0)
     old = AccessGrantFactory(
@@ -185,6 +193,7 @@ def test_the_longest_duration_still_holds(settings, case_worker, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_end_cannot_be_moved_into_the_past(grant, access_admin):
     with pytest.raises(AccessChangeRefused, match="peruuta se"):
         grant_change(
@@ -196,6 +205,7 @@ def test_the_end_cannot_be_moved_into_the_past(grant, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_a_change_of_nothing_is_refused(grant, access_admin):
     with pytest.raises(AccessChangeRefused, match="Mitään ei muutettu"):
         grant_change(actor=access_admin, grant=grant, changed=scope_of(grant), reason="X")
@@ -217,6 +227,7 @@ def change_fields(grant, **changes):
     return fields | changes
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_page_narrows_a_grant_keeping_unchanged_days_exact(client, access_admin, grant):
     client.force_login(access_admin)
     original_start = grant.valid_from
@@ -233,6 +244,7 @@ def test_the_page_narrows_a_grant_keeping_unchanged_days_exact(client, access_ad
     assert list(grant.client_groups.values_list("code", flat=True)) == ["walk_in"]
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_page_offers_only_the_grants_own_groups(client, access_admin, grant):
     client.force_login(access_admin)
     other_group = client_group("integration").pk
@@ -247,6 +259,7 @@ def test_the_page_offers_only_the_grants_own_groups(client, access_admin, grant)
     assert grant.client_groups.count() == 2
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_page_says_how_to_widen(client, access_admin, grant):
     client.force_login(access_admin)
 
@@ -255,6 +268,7 @@ def test_the_page_says_how_to_widen(client, access_admin, grant):
     assert "hakee uudelleen" in response.text
 
 
+@pytest.mark.rule("004-5a-change")
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -283,6 +297,7 @@ def test_bad_changes_are_form_errors_and_change_nothing(
     assert grant.client_groups.count() == 2
 
 
+@pytest.mark.rule("004-5a-change")
 def test_an_administrator_cannot_change_their_own_grant_on_the_page(client, access_admin):
     own = AccessGrantFactory(
         grantee=access_admin,
@@ -302,6 +317,7 @@ def test_an_administrator_cannot_change_their_own_grant_on_the_page(client, acce
     assert own.authority == "record"
 
 
+@pytest.mark.rule("004-5a-change", "002-13-need-to-know")
 @pytest.mark.parametrize("persona", ["case_worker", "supervisor", "outsider"])
 def test_only_access_administrators_change_grants(client, request, grant, persona):
     client.force_login(request.getfixturevalue(persona))
@@ -313,6 +329,7 @@ def test_only_access_administrators_change_grants(client, request, grant, person
     assert grant.authority == "record"
 
 
+@pytest.mark.rule("004-5a-change")
 def test_the_first_day_of_a_grant_in_force_stays(grant, access_admin):
     with pytest.raises(AccessChangeRefused, match="ensimmäistä päivää"):
         grant_change(
@@ -323,6 +340,7 @@ def test_the_first_day_of_a_grant_in_force_stays(grant, access_admin):
         )
 
 
+@pytest.mark.rule("004-5a-change")
 def test_a_grant_not_yet_in_force_may_start_later(case_worker, access_admin):
     start = _today_at(0) + datetime.timedelta(days=10)
     future = AccessGrantFactory(

@@ -40,6 +40,7 @@ def admin_client(client, access_admin):
     return client
 
 
+@pytest.mark.rule("004-4a-rights-up-to-date")
 @pytest.mark.parametrize(
     ("query", "shown", "hidden"),
     [

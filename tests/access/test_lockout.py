@@ -28,6 +28,7 @@ def test_four_failures_still_let_the_right_password_in(client, supervisor):
     assert sign_in(client, supervisor, TEST_PASSWORD).status_code == 302
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_the_fifth_failure_locks_the_account_even_for_the_right_password(client, locked):
     response = sign_in(client, locked, TEST_PASSWORD)
 
@@ -36,6 +37,7 @@ def test_the_fifth_failure_locks_the_account_even_for_the_right_password(client,
     assert client.get("/").status_code == 302  # not signed in
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_every_failure_is_kept_with_its_time_and_address(locked):
     failures = AccessFailureLog.objects.filter(username=locked.username)
 

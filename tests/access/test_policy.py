@@ -111,6 +111,7 @@ def test_every_reason_code_has_a_row():
     assert set(BREAKERS) == set(Reason)
 
 
+@pytest.mark.rule("000-4-all-conditions")
 def test_all_conditions_hold(world):
     decision = world.decide()
 
@@ -127,6 +128,15 @@ def test_all_conditions_hold(world):
     assert decision.policy_version
 
 
+@pytest.mark.rule(
+    "000-2-agreement-in-force",
+    "000-4-referral",
+    "000-4-service-need",
+    "000-4-consent",
+    "000-4-purpose",
+    "000-7-client-groups",
+    "004-4a-personal-right",
+)
 @pytest.mark.parametrize("reason", list(Reason), ids=str)
 def test_each_condition_failing_alone_is_named_alone(world, reason):
     BREAKERS[reason](world)
@@ -156,6 +166,7 @@ COMBINABLE_PAIRS = [
 ]
 
 
+@pytest.mark.rule("000-4-all-conditions")
 @pytest.mark.parametrize("pair", COMBINABLE_PAIRS, ids=lambda pair: "+".join(pair))
 def test_conditions_failing_together_are_all_named(world, pair):
     for reason in pair:
@@ -167,6 +178,7 @@ def test_conditions_failing_together_are_all_named(world, pair):
     assert set(decision.reasons) == set(pair)
 
 
+@pytest.mark.rule("000-4-all-conditions")
 def test_everything_failing_at_once_is_named_at_once(world):
     broken = set(Reason) - {
         Reason.GRANT_OUT_OF_SCOPE,
@@ -182,10 +194,12 @@ def test_everything_failing_at_once_is_named_at_once(world):
     assert set(decision.reasons) == broken
 
 
+@pytest.mark.rule("000-4-purpose")
 def test_unknown_purpose_counts_as_none(world):
     assert world.decide(purpose="curiosity").reasons == (Reason.PURPOSE_MISSING,)
 
 
+@pytest.mark.rule("004-4a-necessary-only")
 def test_client_outside_every_granted_municipality_is_not_visible(world):
     save(world.client, home_municipality=MunicipalityFactory(code="426"))
 
@@ -195,6 +209,7 @@ def test_client_outside_every_granted_municipality_is_not_visible(world):
     assert not decision.client_visible
 
 
+@pytest.mark.rule("004-4a-personal-right")
 def test_worker_without_any_grant_sees_no_client(world):
     save(world.grant, valid_until=AT - datetime.timedelta(days=1))
 
@@ -204,6 +219,7 @@ def test_worker_without_any_grant_sees_no_client(world):
     assert not decision.client_visible
 
 
+@pytest.mark.rule("000-4-consent", "002-8-withdraw-any-time")
 def test_a_withdrawal_after_the_moment_decided_on_did_not_yet_count(world):
     save(
         world.consent,
@@ -218,6 +234,7 @@ def test_a_withdrawal_after_the_moment_decided_on_did_not_yet_count(world):
     )
 
 
+@pytest.mark.rule("000-4-consent")
 @pytest.mark.parametrize(
     ("newer", "reason"),
     [
@@ -233,6 +250,7 @@ def test_the_newest_answer_overrides_an_earlier_consent(world, newer, reason):
     assert list(clients_openable_by(world.worker, at=AT)) == []
 
 
+@pytest.mark.rule("000-4-consent")
 def test_a_consent_signed_after_a_refusal_counts(world):
     save(world.consent, status=Consent.Status.REFUSED)
     newer = ConsentFactory(client=world.client, signed_on=AT.date())
@@ -243,12 +261,14 @@ def test_a_consent_signed_after_a_refusal_counts(world):
     assert decision.basis["consent"] == newer.pk
 
 
+@pytest.mark.rule("000-4-referral")
 def test_a_referral_starting_tomorrow_does_not_count_today(world):
     save(world.referral, referred_on=AT.date() + datetime.timedelta(days=1))
 
     assert world.decide().reasons == (Reason.REFERRAL_MISSING,)
 
 
+@pytest.mark.rule("000-7-client-groups", "004-4a-limited")
 def test_grant_for_another_group_does_not_cover_even_when_a_second_referral_exists(world):
     ReferralFactory(client=world.client, group=client_group("walk_in"))
     world.grant.client_groups.set([client_group("integration")])
@@ -256,6 +276,7 @@ def test_grant_for_another_group_does_not_cover_even_when_a_second_referral_exis
     assert world.decide().reasons == (Reason.GRANT_OUT_OF_SCOPE,)
 
 
+@pytest.mark.rule("000-7-client-groups")
 def test_a_second_referral_in_the_granted_group_is_the_basis(world):
     walk_in = ReferralFactory(client=world.client, group=client_group("walk_in"))
     world.grant.client_groups.set([client_group("walk_in")])
@@ -270,6 +291,7 @@ NOON = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=HELSINKI)
 ONE_SECOND = datetime.timedelta(seconds=1)
 
 
+@pytest.mark.rule("000-2-agreement-in-force", "000-4-consent", "004-4a-rights-up-to-date")
 @pytest.mark.parametrize(
     ("ends", "reason"),
     [
@@ -286,6 +308,7 @@ def test_ending_at_noon_allows_a_second_before_and_refuses_at_noon(world, ends, 
     assert world.decide(at=NOON).reasons == (reason,)
 
 
+@pytest.mark.rule("004-4a-limited")
 def test_grant_starting_at_noon_refuses_a_second_before(world):
     save(world.grant, valid_from=NOON)
 
@@ -293,6 +316,7 @@ def test_grant_starting_at_noon_refuses_a_second_before(world):
     assert world.decide(at=NOON).allowed
 
 
+@pytest.mark.rule("000-4-all-conditions")
 def test_set_form_agrees_at_the_boundary(world):
     save(world.grant, valid_until=NOON)
 
@@ -308,6 +332,7 @@ def test_all_conditions_holding_open_the_full_record_for_every_action(world, act
     assert decision.action == action
 
 
+@pytest.mark.rule("000-5-nothing-without-consent")
 @pytest.mark.parametrize("reason", list(Reason), ids=str)
 def test_only_a_missing_consent_leaves_the_consent_request_open(world, reason):
     BREAKERS[reason](world)
@@ -317,6 +342,7 @@ def test_only_a_missing_consent_leaves_the_consent_request_open(world, reason):
     assert decision.sections == (CONSENT_REQUEST if reason in CONSENT_REASONS else ())
 
 
+@pytest.mark.rule("000-5-nothing-without-consent")
 def test_the_consent_request_stays_closed_when_another_condition_fails_too(world):
     BREAKERS[Reason.CONSENT_MISSING](world)
     BREAKERS[Reason.SERVICE_NEED_MISSING](world)
@@ -329,6 +355,7 @@ def test_the_consent_request_is_only_what_asking_for_a_consent_needs():
     assert Section.CONSENT_REQUEST not in FULL_RECORD
 
 
+@pytest.mark.rule("004-4a-limited")
 @pytest.mark.parametrize("action", [Action.VIEW, Action.PRINT, Action.EXPORT], ids=str)
 def test_a_view_grant_reads_but_does_not_record(world, action):
     save(world.grant, authority=AccessGrant.Authority.VIEW)

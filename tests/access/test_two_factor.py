@@ -69,6 +69,7 @@ def enrol(client, user) -> list[str]:
 # Enrolment
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_a_new_user_is_sent_to_enrol_after_the_password(password_only_client, case_worker):
     response = sign_in_with_password(password_only_client, case_worker)
     home = password_only_client.get(response.url)
@@ -122,6 +123,7 @@ def test_a_wrong_enrolment_code_enrols_nothing(password_only_client, case_worker
 # Codes at sign-in
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_the_right_code_completes_the_sign_in(password_only_client, enrolled):
     response = enter_code(password_only_client, code_now(enrolled), next_url="/access-log/")
 
@@ -129,6 +131,7 @@ def test_the_right_code_completes_the_sign_in(password_only_client, enrolled):
     assert password_only_client.get("/access-log/").status_code == 200
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_a_code_is_accepted_only_once(password_only_client, enrolled, client):
     code = code_now(enrolled)
     enter_code(password_only_client, code)
@@ -146,6 +149,7 @@ def test_a_next_address_elsewhere_is_ignored(password_only_client, enrolled):
     assert response.url == "/"
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_five_wrong_codes_lock_the_account(password_only_client, enrolled):
     wrong = wrong_code_for(enrolled)
     for _ in range(4):
@@ -206,6 +210,7 @@ def test_a_recovery_code_signs_in_once(password_only_client, client, case_worker
 # Reset by an administrator
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_an_administrator_resets_a_lost_device(client, access_admin, supervisor):
     colleague_session = type(client)()
     colleague_session.force_login(supervisor)
@@ -280,6 +285,7 @@ def test_a_decision_within_five_minutes_of_signing_in_needs_nothing_more(
     assert client.get(decide_url(application)).status_code == 200
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_an_older_sign_in_is_asked_to_confirm_and_the_decision_waits(
     client, access_admin, application
 ):
@@ -337,6 +343,7 @@ def test_demo_code_prints_a_code_the_sign_in_accepts(password_only_client, enrol
     assert enter_code(password_only_client, code).url == "/"
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 @pytest.mark.parametrize(
     "path",
     [

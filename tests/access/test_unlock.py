@@ -57,6 +57,7 @@ def test_an_account_with_fewer_failures_is_not_listed(admin_client, supervisor):
     assert response.context["locked"] == []
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_the_administrator_unlocks_and_the_user_can_sign_in_again(
     admin_client, locked, access_admin
 ):

@@ -68,6 +68,7 @@ def story(case_worker, supervisor, access_admin):
     return case_worker
 
 
+@pytest.mark.rule("004-4a-rights-up-to-date", "004-5a-report-grounds")
 def test_the_page_shows_agreements_applications_and_grants(admin_client, story):
     response = admin_client.get(f"/access-rights/users/{story.pk}/")
 
@@ -79,6 +80,7 @@ def test_the_page_shows_agreements_applications_and_grants(admin_client, story):
     assert "Siirtyi muihin tehtäviin" in text  # the revocation's reason
 
 
+@pytest.mark.rule("004-5a-report-grounds")
 def test_the_history_shows_each_change_with_its_actor_newest_first(
     admin_client, story, access_admin
 ):
@@ -161,6 +163,7 @@ def test_the_users_list_is_paged_keeping_the_search(admin_client):
     assert "Käyttäjä54" in second.text
 
 
+@pytest.mark.rule("002-13-need-to-know")
 @pytest.mark.parametrize("path", ["/access-rights/users/", "/access-rights/users/{pk}/"])
 @pytest.mark.parametrize("persona", ["case_worker", "supervisor", "outsider"])
 def test_user_pages_are_for_access_administrators_only(client, request, path, persona):

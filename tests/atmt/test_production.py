@@ -227,6 +227,7 @@ def content_security_policy(response: Response) -> dict[str, list[str]]:
 # Checks Django runs itself
 
 
+@pytest.mark.rule("003-5-encrypted-transfer")
 def test_deploy_check_finds_no_issues_in_production_settings(tmp_path):
     env = production_environment(tmp_path, ALLOWED_HOSTS="atmt.example.fi")
 
@@ -249,6 +250,7 @@ def test_sign_in_page_is_served(sign_in_page):
     assert 'name="csrfmiddlewaretoken"' in sign_in_page.text
 
 
+@pytest.mark.rule("001-12-no-transfer")
 def test_content_security_policy_allows_scripts_and_styles_only_from_the_site(sign_in_page):
     policy = content_security_policy(sign_in_page)
 
@@ -263,6 +265,7 @@ def test_content_security_policy_allows_scripts_and_styles_only_from_the_site(si
     assert policy["frame-ancestors"] == ["'none'"]
 
 
+@pytest.mark.rule("001-12-no-transfer")
 def test_content_security_policy_names_no_other_origin_anywhere(sign_in_page):
     header = sign_in_page.headers["Content-Security-Policy"]
     sources = [
@@ -275,6 +278,7 @@ def test_content_security_policy_names_no_other_origin_anywhere(sign_in_page):
     assert all(source.startswith("'") or source == "data:" for source in sources), header
 
 
+@pytest.mark.rule("003-5-encrypted-transfer")
 def test_browsers_are_told_to_use_https_for_a_year_or_more(sign_in_page):
     directives = [
         part.strip() for part in sign_in_page.headers["Strict-Transport-Security"].split(";")
@@ -293,6 +297,7 @@ def test_pages_forbid_sniffing_framing_and_leaking_the_address(sign_in_page):
     assert sign_in_page.headers["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.rule("003-5-encrypted-transfer")
 def test_csrf_cookie_is_secure_and_bound_to_this_host(sign_in_page):
     cookie = sign_in_page.cookie("__Host-atmt-csrf")
 
@@ -301,6 +306,7 @@ def test_csrf_cookie_is_secure_and_bound_to_this_host(sign_in_page):
     assert "domain" not in cookie.attributes
 
 
+@pytest.mark.rule("003-5-encrypted-transfer")
 def test_plain_http_is_redirected_to_https(server_port):
     response = get(server_port, "/sign-in/", https=False)
 
@@ -380,6 +386,7 @@ def signed_in_session(server_port, sign_in, code_page) -> SetCookie:
     return session
 
 
+@pytest.mark.rule("003-5-encrypted-transfer")
 def test_signing_in_sets_a_secure_http_only_session_cookie_bound_to_this_host(sign_in):
     assert sign_in.status == 302
     assert sign_in.headers["Location"] == "/"
@@ -390,6 +397,7 @@ def test_signing_in_sets_a_secure_http_only_session_cookie_bound_to_this_host(si
     assert "domain" not in cookie.attributes
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_a_password_alone_reaches_only_the_code_page(server_port, sign_in, code_page):
     session = sign_in.cookie("__Host-atmt-session")
 
@@ -405,6 +413,7 @@ def test_the_code_page_gives_no_demo_hint_in_production(code_page):
     assert "demo_code" not in code_page.text
 
 
+@pytest.mark.rule("003-5-confidential")
 def test_signed_in_pages_are_never_stored_in_caches(server_port, signed_in_session):
     cookie = f"{signed_in_session.name}={signed_in_session.value}"
 

@@ -27,6 +27,7 @@ def minutes(n):
     return datetime.timedelta(minutes=n)
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 @pytest.mark.parametrize(
     ("signed_in", "active", "still_signed_in"),
     [
@@ -78,6 +79,7 @@ def test_signing_in_gives_a_new_session_id(client, supervisor):
     assert client.session["_auth_user_id"] == str(supervisor.pk)
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_signing_out_ends_the_session_on_the_server(client, supervisor):
     client.force_login(supervisor)
     key = client.session.session_key
@@ -87,6 +89,7 @@ def test_signing_out_ends_the_session_on_the_server(client, supervisor):
     assert not Session.objects.filter(session_key=key).exists()
 
 
+@pytest.mark.rule("001-9-personal-sign-in")
 def test_deactivating_a_user_ends_their_open_sessions_at_once(client, supervisor):
     client.force_login(supervisor)
     assert client.get("/").status_code == 200

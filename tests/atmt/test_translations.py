@@ -21,6 +21,7 @@ def active_msgids(path: Path) -> set[str]:
     return {entry.msgid for entry in polib.pofile(str(path)) if not entry.obsolete}
 
 
+@pytest.mark.rule("003-4-language-rights")
 @pytest.mark.parametrize("language", CATALOGUE_LANGUAGES)
 def test_every_entry_is_translated_and_none_is_fuzzy(language):
     catalogue = polib.pofile(str(catalogue_path(PROJECT_ROOT, language)))

@@ -49,6 +49,7 @@ def test_the_walk_covers_every_declared_pattern():
     assert len(list(declared_routes())) == EXPECTED_PATTERN_COUNT
 
 
+@pytest.mark.rule("002-13-need-to-know", "001-9-personal-sign-in")
 @pytest.mark.parametrize("path", sorted(set(ALL_PATHS) - PUBLIC_PATHS))
 def test_anonymous_visitor_is_sent_to_sign_in(client, db, path):
     response = client.get(path, follow=True)
@@ -57,6 +58,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, db, path):
     assert response.resolver_match.url_name == "login"
 
 
+@pytest.mark.rule("002-13-need-to-know")
 @pytest.mark.parametrize("path", sorted(PUBLIC_PATHS))
 def test_public_pages_are_only_the_sign_in_and_language_switch(client, db, path):
     response = client.get(path)
@@ -70,6 +72,7 @@ def test_public_pages_are_only_the_sign_in_and_language_switch(client, db, path)
 SECOND_FACTOR_PATHS = {"/sign-in/code/", "/sign-in/enrol/", "/sign-out/"}
 
 
+@pytest.mark.rule("001-9-personal-sign-in", "002-13-need-to-know")
 @pytest.mark.parametrize("path", sorted(set(ALL_PATHS) - PUBLIC_PATHS - SECOND_FACTOR_PATHS))
 @pytest.mark.parametrize("enrolled", [True, False], ids=["enrolled", "not-enrolled"])
 def test_a_password_only_session_reaches_no_page_but_the_second_factor(
@@ -108,6 +111,7 @@ def test_every_view_about_one_client_is_a_declared_client_page_and_no_other_is()
         assert declared is (route in walked), route
 
 
+@pytest.mark.rule("004-4a-personal-right", "002-13-need-to-know", "001-11-processors")
 @pytest.mark.parametrize("path", client_paths())
 @pytest.mark.parametrize("persona", ["case_worker", "supervisor", "access_admin", "superuser"])
 def test_user_without_grants_gets_404_on_every_client_page(client, db, request, path, persona):
@@ -122,6 +126,7 @@ def admin_paths():
     return [path for path in ALL_PATHS if path.startswith("/maintenance/")]
 
 
+@pytest.mark.rule("002-13-need-to-know")
 @pytest.mark.parametrize("path", admin_paths())
 def test_maintenance_pages_refuse_staff_who_are_not_superusers(client, db, path):
     staff = User.objects.create_user("staff", is_staff=True)
@@ -140,6 +145,7 @@ def test_maintenance_index_opens_for_a_superuser(client, superuser):
     assert response.status_code == 200
 
 
+@pytest.mark.rule("001-11-processors")
 def test_maintenance_registers_no_model_that_holds_client_data():
     # Extend this set only with models that can never hold client data. django-axes's sign-in
     # attempts (user names and addresses of staff) are where a superuser unlocks an account.
@@ -152,6 +158,7 @@ def test_maintenance_registers_no_model_that_holds_client_data():
     }
 
 
+@pytest.mark.rule("003-5-confidential")
 @pytest.mark.parametrize("url_name", ["home", "admin:index", "login"])
 def test_every_page_for_a_signed_in_user_is_kept_out_of_caches(client, superuser, url_name):
     client.force_login(superuser)

@@ -16,6 +16,7 @@ def logged_view(worker_client, setting):
     return AccessEvent.objects.get()
 
 
+@pytest.mark.rule("000-6-log-append-only")
 def test_an_event_cannot_be_changed_or_deleted_through_the_model(logged_view):
     logged_view.purpose_text = "rewritten"
 
@@ -29,6 +30,7 @@ def test_an_event_cannot_be_changed_or_deleted_through_the_model(logged_view):
         AccessEvent.objects.all().delete()
 
 
+@pytest.mark.rule("000-6-log-append-only")
 def test_postgresql_itself_refuses_to_change_an_event(logged_view):
     from django.db import connection
 
@@ -38,6 +40,7 @@ def test_postgresql_itself_refuses_to_change_an_event(logged_view):
         cursor.execute("UPDATE audit_accessevent SET purpose_text = 'rewritten'")
 
 
+@pytest.mark.rule("000-8-access-log")
 def test_supervisor_sees_views_and_denials_in_the_log(client, logged_view, setting):
     client.force_login(UserFactory(roles=[Role.SUPERVISOR]))
 
@@ -48,10 +51,12 @@ def test_supervisor_sees_views_and_denials_in_the_log(client, logged_view, setti
     assert "Asiakastapaaminen" in response.text
 
 
+@pytest.mark.rule("000-8-access-log", "002-13-need-to-know")
 def test_case_worker_cannot_read_the_log(worker_client, setting):
     assert worker_client.get("/access-log/").status_code == 403
 
 
+@pytest.mark.rule("000-8-access-log", "003-5-confidential")
 def test_supervisor_sees_what_was_searched_for_with_the_identity_code_masked(
     client, worker_client, setting
 ):

@@ -243,6 +243,7 @@ def test_the_service_writes_one_typed_event_per_object_it_changes(office, name):
     }
 
 
+@pytest.mark.rule("000-6-views-logged")
 @pytest.mark.parametrize("name", list(CASES))
 def test_the_change_is_rolled_back_when_its_event_cannot_be_written(office, name):
     case = CASES[name]

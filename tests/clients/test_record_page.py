@@ -25,6 +25,7 @@ def record_url(client):
     return f"/clients/{client.pk}/"
 
 
+@pytest.mark.rule("000-4-purpose")
 def test_first_visit_asks_for_the_purpose_and_logs_nothing(worker_client, setting):
     response = worker_client.get(record_url(setting.openable))
 
@@ -33,6 +34,7 @@ def test_first_visit_asks_for_the_purpose_and_logs_nothing(worker_client, settin
     assert AccessEvent.objects.count() == 0
 
 
+@pytest.mark.rule("000-4-purpose")
 def test_purpose_page_shows_nothing_about_the_client(worker_client, setting):
     response = worker_client.get(f"/clients/{setting.openable.pk}/purpose/")
 
@@ -41,6 +43,7 @@ def test_purpose_page_shows_nothing_about_the_client(worker_client, setting):
     assert setting.openable.identity_code not in response.text
 
 
+@pytest.mark.rule("000-6-views-logged", "000-4-purpose", "004-3-categories")
 def test_stated_purpose_opens_the_record_and_logs_the_view(worker_client, setting):
     state_purpose(worker_client, setting.openable, "plan", "Suunnitelman päivitys")
 
@@ -63,6 +66,7 @@ def test_stated_purpose_opens_the_record_and_logs_the_view(worker_client, settin
     assert event.session_hash != worker_client.session.session_key
 
 
+@pytest.mark.rule("000-4-purpose")
 def test_purpose_is_reused_for_that_client_until_sign_out(worker_client, setting):
     state_purpose(worker_client, setting.openable)
     worker_client.get(record_url(setting.openable))
@@ -77,6 +81,7 @@ def test_purpose_is_reused_for_that_client_until_sign_out(worker_client, setting
     assert response.url.endswith("/purpose/")
 
 
+@pytest.mark.rule("000-5-nothing-without-consent")
 def test_missing_consent_is_explained_and_only_identity_and_consents_are_shown(
     worker_client, setting
 ):
@@ -95,6 +100,7 @@ def test_missing_consent_is_explained_and_only_identity_and_consents_are_shown(
     assert event.sections == ["consent_request"]
 
 
+@pytest.mark.rule("000-5-nothing-without-consent", "000-4-service-need")
 def test_other_failing_conditions_show_nothing_but_the_explanation(worker_client, setting):
     setting.without_consent.service_needs.update(status="superseded")
     state_purpose(worker_client, setting.without_consent)
@@ -111,6 +117,7 @@ def test_other_failing_conditions_show_nothing_but_the_explanation(worker_client
     assert event.sections == []
 
 
+@pytest.mark.rule("003-5-confidential", "004-4a-necessary-only", "000-6-views-logged")
 @pytest.mark.parametrize("path", ["/clients/{pk}/", "/clients/{pk}/purpose/"])
 def test_client_outside_the_grants_answers_like_a_missing_one(worker_client, setting, path):
     outside = worker_client.get(path.format(pk=setting.elsewhere.pk))
@@ -128,6 +135,7 @@ def test_client_outside_the_grants_answers_like_a_missing_one(worker_client, set
     assert logged[1].reason_codes == ["client_not_found"]
 
 
+@pytest.mark.rule("000-4-purpose")
 def test_tampered_purpose_is_a_form_error_and_remembers_nothing(worker_client, setting):
     response = state_purpose(worker_client, setting.openable, purpose="curiosity")
 
@@ -169,6 +177,7 @@ def test_record_page_costs_the_same_queries_whatever_the_history(
 RECORD_PAGE_QUERIES = 18
 
 
+@pytest.mark.rule("000-6-views-logged")
 def test_when_the_view_cannot_be_logged_nothing_is_shown(worker_client, setting):
     state_purpose(worker_client, setting.openable)
     block_access_event_inserts()
@@ -182,6 +191,7 @@ def test_when_the_view_cannot_be_logged_nothing_is_shown(worker_client, setting)
     assert AccessEvent.objects.count() == 0
 
 
+@pytest.mark.rule("000-6-views-logged")
 def test_when_a_search_cannot_be_logged_no_result_is_shown(worker_client, setting):
     block_access_event_inserts()
 

@@ -7,6 +7,7 @@ from audit.models import AccessEvent
 SEARCH_URL = "/clients/search/"
 
 
+@pytest.mark.rule("000-6-views-logged", "003-5-confidential")
 def test_search_by_identity_code_finds_and_logs_it_masked(worker_client, setting):
     code = setting.openable.identity_code
 
@@ -31,6 +32,7 @@ def test_results_say_whether_the_access_conditions_hold(worker_client, setting):
     assert "Eivät täyty" in blocked.text
 
 
+@pytest.mark.rule("004-4a-necessary-only")
 def test_client_outside_the_grants_is_not_found(worker_client, setting):
     response = worker_client.post(SEARCH_URL, {"identity_code": setting.elsewhere.identity_code})
 
@@ -38,6 +40,7 @@ def test_client_outside_the_grants_is_not_found(worker_client, setting):
     assert AccessEvent.objects.get().result_count == 0
 
 
+@pytest.mark.rule("000-6-views-logged")
 def test_search_by_name_logs_the_name_and_the_count(worker_client, setting):
     response = worker_client.post(SEARCH_URL, {"last_name": "avattava"})
 
@@ -47,6 +50,7 @@ def test_search_by_name_logs_the_name_and_the_count(worker_client, setting):
     assert event.result_count == 1
 
 
+@pytest.mark.rule("003-5-confidential")
 def test_identity_code_never_goes_in_a_url(worker_client, setting):
     response = worker_client.get(SEARCH_URL, {"identity_code": setting.openable.identity_code})
 

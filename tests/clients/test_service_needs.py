@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from auditlog.models import LogEntry
 
 from clients.models import ServiceNeed
@@ -9,6 +10,7 @@ from clients.services import service_need_document
 from tests.factories import ClientFactory, ServiceNeedFactory
 
 
+@pytest.mark.rule("004-4-source-recorder")
 def test_a_new_assessment_supersedes_the_previous_and_keeps_it(case_worker):
     client = ClientFactory()
     first = ServiceNeedFactory(client=client, assessment="Ensimmäinen arvio")
@@ -33,6 +35,7 @@ def test_a_new_assessment_supersedes_the_previous_and_keeps_it(case_worker):
     ]
 
 
+@pytest.mark.rule("004-4-source-recorder")
 def test_the_change_history_names_who_superseded_it(case_worker):
     first = ServiceNeedFactory()
 

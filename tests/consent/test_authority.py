@@ -33,6 +33,7 @@ def answer(status, kind="viewing"):
     }
 
 
+@pytest.mark.rule("004-4a-limited")
 def test_a_view_only_grant_cannot_record_a_given_consent(worker_client, view_only):
     response = worker_client.post(f"/clients/{view_only.pk}/consents/new/", answer("given"))
 
@@ -53,6 +54,7 @@ def test_a_view_only_grant_can_record_a_refusal(worker_client, view_only):
     assert event.details == {"kind": "viewing", "status": "refused"}
 
 
+@pytest.mark.rule("002-8-withdraw-any-time")
 def test_a_view_only_grant_can_record_a_withdrawal(worker_client, setting):
     setting.worker.grants.update(authority=AccessGrant.Authority.VIEW)
     client = setting.openable

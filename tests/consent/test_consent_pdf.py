@@ -138,6 +138,13 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
 
 
+@pytest.mark.rule(
+    "000-5-written-consent",
+    "003-4-language-rights",
+    "001-11-multi-agency",
+    "004-6-employer-consent",
+    "004-6-health-itemised",
+)
 @pytest.mark.parametrize("kind", list(Kind))
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_form_is_in_the_clients_language_of_service_and_names_the_client(language, kind):
@@ -162,6 +169,7 @@ def test_the_form_is_in_the_clients_language_of_service_and_names_the_client(lan
         assert f"Aino Maria Kärkkäinen-Öhman · {client.identity_code}" in pages[1]
 
 
+@pytest.mark.rule("003-4-language-rights")
 def test_a_language_given_overrides_the_language_of_service():
     client = unsaved_client(service_language="fi")
 
@@ -171,6 +179,7 @@ def test_a_language_given_overrides_the_language_of_service():
     assert "Allekirjoitus" not in text
 
 
+@pytest.mark.rule("000-5-written-consent", "001-11-multi-agency")
 def test_there_is_a_form_for_every_kind_of_consent():
     assert set(consent_pdf.FORM_TEXTS) == set(Kind.values)
 
@@ -212,6 +221,7 @@ def test_the_pdf_embeds_only_the_bundled_fonts(kind):
     assert {program for _, program in fonts} == BUNDLED_FONTS
 
 
+@pytest.mark.rule("001-12-no-transfer")
 def test_rendering_fetches_only_the_stylesheet_and_fonts_and_never_the_network(fetched, no_network):
     base_url = StaticFilesOnlyFetcher().base_url
 

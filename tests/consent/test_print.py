@@ -3,6 +3,7 @@
 import io
 
 import pypdf
+import pytest
 
 from audit.models import AccessEvent
 from tests.pages import state_purpose
@@ -12,6 +13,7 @@ def form_url(client, kind):
     return f"/clients/{client.pk}/consents/form/?kind={kind}"
 
 
+@pytest.mark.rule("000-5-written-consent", "000-6-views-logged", "003-5-confidential")
 def test_printing_the_form_gives_a_pdf_and_logs_a_print_event(worker_client, setting):
     state_purpose(worker_client, setting.without_consent, purpose="consent")
 
@@ -38,6 +40,7 @@ def test_an_unknown_kind_is_not_found_and_nothing_is_printed(worker_client, sett
     assert not AccessEvent.objects.exists()
 
 
+@pytest.mark.rule("003-5-confidential")
 def test_a_stranger_cannot_print_a_form(client, outsider, setting):
     client.force_login(outsider)
 

@@ -34,6 +34,7 @@ def without_consent(worker_client, setting):
     return setting.without_consent
 
 
+@pytest.mark.rule("000-6-views-logged", "000-5-nothing-without-consent")
 def test_consent_pages_open_without_the_viewing_consent_and_are_logged(
     worker_client, without_consent
 ):
@@ -47,6 +48,7 @@ def test_consent_pages_open_without_the_viewing_consent_and_are_logged(
     assert event.reason_codes == ["consent_missing"]
 
 
+@pytest.mark.rule("000-5-nothing-without-consent")
 def test_the_record_shows_only_identity_and_consents_while_the_consent_is_missing(
     worker_client, without_consent
 ):
@@ -59,6 +61,7 @@ def test_the_record_shows_only_identity_and_consents_while_the_consent_is_missin
     assert without_consent.service_needs.get().assessment not in response.text
 
 
+@pytest.mark.rule("000-5-written-consent", "000-4-consent")
 def test_a_given_consent_with_a_scan_opens_the_record(worker_client, without_consent, scan_root):
     scan = SimpleUploadedFile("lomake.pdf", pdf_bytes(), content_type="application/pdf")
 
@@ -74,6 +77,7 @@ def test_a_given_consent_with_a_scan_opens_the_record(worker_client, without_con
     assert without_consent.service_needs.get().assessment in record.text
 
 
+@pytest.mark.rule("000-5-written-consent")
 def test_a_given_consent_without_a_scan_needs_the_paper_confirmed(worker_client, without_consent):
     refused = worker_client.post(consents_url(without_consent, "new/"), answer())
     confirmed = worker_client.post(
@@ -88,6 +92,7 @@ def test_a_given_consent_without_a_scan_needs_the_paper_confirmed(worker_client,
     assert "odottaa skannausta" in listing.text
 
 
+@pytest.mark.rule("000-4-consent", "004-6-employer-consent")
 def test_a_refusal_is_recorded_and_still_bars_the_record(worker_client, without_consent):
     worker_client.post(consents_url(without_consent, "new/"), answer(status="refused"))
 
@@ -96,6 +101,7 @@ def test_a_refusal_is_recorded_and_still_bars_the_record(worker_client, without_
     assert "Näytetään vain henkilötiedot ja suostumukset" in record.text
 
 
+@pytest.mark.rule("004-6-health-itemised")
 def test_health_data_consent_must_be_itemised(worker_client, without_consent):
     response = worker_client.post(
         consents_url(without_consent, "new/"),
@@ -140,6 +146,7 @@ def test_valid_until_is_the_last_valid_day_in_finnish_time(worker_client, withou
     assert (valid_until.date(), valid_until.hour) == (last_day + datetime.timedelta(days=1), 0)
 
 
+@pytest.mark.rule("004-4-source-recorder", "001-11-withdraw-via-contact")
 def test_every_consent_change_is_in_the_history_with_its_actor(
     worker_client, without_consent, setting
 ):
@@ -165,6 +172,7 @@ def test_every_consent_change_is_in_the_history_with_its_actor(
     assert 'class="history-details"' not in listing.text
 
 
+@pytest.mark.rule("003-5-confidential")
 def test_another_clients_consent_cannot_be_reached_through_this_client(
     worker_client, setting, without_consent
 ):

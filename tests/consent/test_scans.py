@@ -40,6 +40,7 @@ def post_scan(worker_client, upload_url, scan):
     )
 
 
+@pytest.mark.rule("000-5-written-consent")
 @pytest.mark.parametrize(
     ("scan", "message"),
     [
@@ -99,6 +100,7 @@ def multipart(fields, *, file_field, file_name, file_content):
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+@pytest.mark.rule("000-5-written-consent")
 @pytest.mark.parametrize(
     ("name", "content", "content_type"),
     [
@@ -129,6 +131,7 @@ def scan_url(consent):
     return f"/clients/{consent.client_id}/consents/{consent.pk}/scan/"
 
 
+@pytest.mark.rule("000-6-views-logged")
 def test_the_scan_is_served_as_an_attachment_and_logged(worker_client, scanned_consent):
     response = worker_client.get(scan_url(scanned_consent))
 
@@ -141,6 +144,7 @@ def test_the_scan_is_served_as_an_attachment_and_logged(worker_client, scanned_c
     assert event.details == {"consent_scan": scanned_consent.pk}
 
 
+@pytest.mark.rule("000-5-nothing-without-consent", "003-5-confidential")
 def test_a_colleague_the_policy_denies_cannot_fetch_the_scan(db, scanned_consent):
     colleague = UserFactory(roles=[Role.CASE_WORKER])
     municipality = scanned_consent.client.home_municipality
@@ -161,12 +165,14 @@ def test_a_colleague_the_policy_denies_cannot_fetch_the_scan(db, scanned_consent
     assert AccessEvent.objects.filter(actor=colleague).last().decision == "denied"
 
 
+@pytest.mark.rule("003-5-confidential")
 def test_an_outsider_gets_404_for_the_scan(client, outsider, scanned_consent):
     client.force_login(outsider)
 
     assert client.get(scan_url(scanned_consent)).status_code == 404
 
 
+@pytest.mark.rule("003-5-confidential")
 def test_scans_have_no_public_url(scanned_consent):
     with pytest.raises(ValueError, match="no URL"):
         scanned_consent.scan.url  # noqa: B018

@@ -1,10 +1,13 @@
 """Withdrawing a consent: at once, for every session, and nothing is deleted."""
 
+import pytest
+
 from consent.models import Consent
 from tests.pages import state_purpose
 from tests.sign_in import SignedInClient as BrowserSession
 
 
+@pytest.mark.rule("002-8-withdraw-any-time")
 def test_withdrawal_denies_the_very_next_request_also_in_another_open_session(
     worker_client, setting
 ):
@@ -28,6 +31,7 @@ def test_withdrawal_denies_the_very_next_request_also_in_another_open_session(
     assert "Asiakas on peruuttanut suostumuksensa" in after.text
 
 
+@pytest.mark.rule("001-11-withdraw-via-contact", "002-8-withdraw-any-time")
 def test_withdrawal_keeps_the_consent_and_records_who_when_and_how(worker_client, setting):
     consent = Consent.objects.get(client=setting.openable)
     state_purpose(worker_client, setting.openable, purpose="consent")
@@ -46,6 +50,7 @@ def test_withdrawal_keeps_the_consent_and_records_who_when_and_how(worker_client
     assert consent.signed_on and consent.paper_held_confirmed  # nothing overwritten
 
 
+@pytest.mark.rule("001-11-withdraw-via-contact")
 def test_a_withdrawn_consent_cannot_be_withdrawn_again(worker_client, setting):
     consent = Consent.objects.get(client=setting.openable)
     state_purpose(worker_client, setting.openable, purpose="consent")

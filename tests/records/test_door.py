@@ -3,6 +3,8 @@
 import datetime
 import uuid
 
+import pytest
+
 from access.policy import Action
 from audit.context import RequestContext
 from audit.models import AccessEvent
@@ -11,6 +13,7 @@ from records.accessors import StatedPurpose, open_client
 CONTEXT = RequestContext(request_id=uuid.uuid4(), session_hash="", ip_address=None)
 
 
+@pytest.mark.rule("000-6-views-logged")
 def test_the_event_records_the_moment_the_policy_decided(setting):
     decided_at = datetime.datetime(2026, 6, 15, 9, 0, 0, 123456, tzinfo=datetime.UTC)
 

@@ -75,6 +75,7 @@ def test_the_door_fetches_only_the_consent_request(setting, asked):
     assert record.event.sections == [Section.CONSENT_REQUEST]
 
 
+@pytest.mark.rule("000-5-nothing-without-consent", "004-4a-necessary-only")
 @pytest.mark.parametrize("page", ["", "consents/", "consents/new/"])
 def test_the_consent_request_pages_show_nothing_but_its_fields(worker_client, asked, page):
     state_purpose(worker_client, asked, purpose="consent")
