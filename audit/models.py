@@ -36,7 +36,7 @@ class AccessEvent(models.Model):
 
     class Decision(models.TextChoices):
         ALLOWED = "allowed", _("allowed")
-        LIMITED = "limited", _("identity and consents only")
+        LIMITED = "limited", _("consent request only")
         DENIED = "denied", _("denied")
 
     event_id = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)

@@ -9,6 +9,7 @@ import datetime
 import uuid
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ CLIENT_NOT_FOUND = "client_not_found"
 
 def look_record(
     *,
-    actor,
+    actor: AbstractUser,
     action: Action,
     at: datetime.datetime,
     context: RequestContext | None = None,
@@ -66,7 +67,7 @@ def look_record(
 
 def change_record(
     *,
-    actor,
+    actor: AbstractUser,
     action: Action,
     target: models.Model | None,
     client_id: int | None = None,
@@ -92,7 +93,7 @@ def change_record(
     )
 
 
-def _actor_snapshot(actor) -> dict:
+def _actor_snapshot(actor: AbstractUser) -> dict:
     """What the actor was at that moment, whatever becomes of the account later."""
     return {
         "actor": actor,

@@ -3,6 +3,7 @@
 import datetime
 
 from auditlog.context import set_actor
+from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
 from audit.actions import Action
@@ -13,7 +14,7 @@ from clients.models import Client, ServiceNeed
 @transaction.atomic
 def service_need_document(
     *,
-    actor,
+    actor: AbstractUser,
     client: Client,
     assessment: str,
     assessed_on: datetime.date,
@@ -34,7 +35,8 @@ def service_need_document(
             assessed_on=assessed_on,
             assessed_by=assessed_by,
             source=source,
-            recorded_by=actor,
+            # The user model lives above this app: the row links the actor by key.
+            recorded_by_id=actor.pk,
         )
     change_record(
         actor=actor, action=Action.SERVICE_NEED_DOCUMENTED, target=need, client_id=client.pk

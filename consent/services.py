@@ -3,6 +3,7 @@
 import datetime
 
 from auditlog.context import set_actor
+from django.contrib.auth.models import AbstractUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +20,7 @@ class ConsentNotWithdrawable(Exception):
 @transaction.atomic
 def consent_record(
     *,
-    actor,
+    actor: AbstractUser,
     client,
     kind: str,
     status: str,
@@ -49,7 +50,8 @@ def consent_record(
         disclosure_purpose=disclosure_purpose,
         scan_content_type=scan_content_type if scan else "",
         paper_held_confirmed=paper_held_confirmed and not scan,
-        recorded_by=actor,
+        # The user model lives above this app, so the row is linked by the actor's key.
+        recorded_by_id=actor.pk,
     )
     if scan:
         consent.scan = scan  # stored under a generated name when saved
@@ -68,7 +70,7 @@ def consent_record(
 @transaction.atomic
 def consent_withdraw(
     *,
-    actor,
+    actor: AbstractUser,
     consent,
     channel: str,
     note: str = "",

@@ -11,7 +11,7 @@ from access.decorators import role_required
 from access.policy import REASON_EXPLANATIONS
 from access.purposes import Purpose
 from access.roles import Role
-from audit.services import RequestContext
+from audit.context import RequestContext
 from records.accessors import (
     AccessLogUnavailable,
     ClientRecord,

@@ -19,7 +19,7 @@ def access_log(request):
     page = Paginator(events, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "audit/access_log.html",
+        "review/access_log.html",
         {
             "page": page,
             "decision": decision,

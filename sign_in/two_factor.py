@@ -13,6 +13,7 @@ import secrets
 import segno
 from axes.utils import reset as axes_reset
 from django.contrib.auth import logout
+from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils import timezone
@@ -39,11 +40,11 @@ class TwoFactorRefused(Exception):
     """The change is not allowed; the (translated) message says why."""
 
 
-def confirmed_authenticator(user) -> TOTPDevice | None:
+def confirmed_authenticator(user: AbstractUser) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def enrolment_authenticator(user) -> TOTPDevice:
+def enrolment_authenticator(user: AbstractUser) -> TOTPDevice:
     """The authenticator being enrolled: the same key on every visit until it is confirmed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
@@ -63,7 +64,7 @@ def qr_code_svg(device: TOTPDevice) -> SafeString:
     return mark_safe(svg)  # noqa: S308
 
 
-def code_matches(user, code: str) -> Device | None:
+def code_matches(user: AbstractUser, code: str) -> Device | None:
     """The device that accepts `code`: six digits from the app, or an unused recovery code.
 
     A recovery code is used up by matching it.
@@ -78,12 +79,12 @@ def code_matches(user, code: str) -> Device | None:
     return None
 
 
-def recovery_codes_left(user) -> int:
+def recovery_codes_left(user: AbstractUser) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 @transaction.atomic
-def recovery_codes_issue(user) -> list[str]:
+def recovery_codes_issue(user: AbstractUser) -> list[str]:
     """New recovery codes, replacing any earlier ones. Shown once; only their digests are kept."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
@@ -127,7 +128,7 @@ def second_factor_passed(request, device: Device) -> None:
     axes_reset(username=request.user.get_username())
 
 
-def sign_in_failed(request, user) -> bool:
+def sign_in_failed(request, user: AbstractUser) -> bool:
     """Count a wrong code or password like a failed sign-in; end the session if now locked.
 
     django-axes records the failure (time, address, path) and decides the lockout.
@@ -154,7 +155,7 @@ def authenticated_recently(session, *, within) -> bool:
 
 
 @transaction.atomic
-def two_factor_reset(*, actor, user) -> None:
+def two_factor_reset(*, actor, user: AbstractUser) -> None:
     """Remove the user's authenticator and recovery codes: they enrol again at next sign-in.
 
     Open sessions of the user lose their second factor with the device and return to enrolment.

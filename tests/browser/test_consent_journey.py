@@ -37,7 +37,7 @@ KAIKKONEN = SPECIAL["Kalle Kaikkonen"]  # every condition holds: a given viewing
 
 WORKER_NAME = "Aino Virtanen"  # the demo case worker ohjaaja
 PURPOSE = "Suostumuksen pyytäminen tai kirjaaminen"
-LIMITED = "Näytetään vain henkilötiedot ja suostumukset"
+LIMITED = "Näytetään vain suostumuksen pyytämiseen tarvittavat tiedot"
 NO_CONSENT = "Asiakas ei ole antanut kirjallista suostumusta tietojensa katseluun."
 ASK_TO_SIGN = "Pyydä asiakasta allekirjoittamaan suostumuslomake."
 WITHDRAWN = "Asiakas on peruuttanut suostumuksensa tietojensa katseluun."
