@@ -865,6 +865,10 @@ def _load_grants(users, municipalities, groups, now, today) -> int:
                 grantee=users[username], municipality=municipalities[code], valid_until__gt=now
             )
             if current.exists():
+                # A demo made before recording needed the authority gets it, as a new one would.
+                current.filter(authority=AccessGrant.Authority.VIEW).update(
+                    authority=AccessGrant.Authority.RECORD
+                )
                 continue
             valid_from = _at(today - datetime.timedelta(days=30), 0)
             grant = AccessGrant.objects.create(
