@@ -143,10 +143,20 @@ class UserSearchForm(HdsFormMixin, forms.Form):
 
 class WorkerAgreementForm(HdsFormMixin, forms.Form):
     worker = forms.ModelChoiceField(
-        label=_("Worker"),
-        queryset=User.objects.filter(is_active=True).order_by("last_name", "first_name"),
-        empty_label=_("Choose"),
+        label=_("Worker"), queryset=User.objects.none(), empty_label=_("Choose")
     )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Nobody records their own agreement, so the form does not offer oneself.
+        worker = self.fields["worker"]
+        assert isinstance(worker, forms.ModelChoiceField)  # noqa: S101 (narrows the type)
+        worker.queryset = (
+            User.objects.filter(is_active=True)
+            .exclude(pk=actor.pk)
+            .order_by("last_name", "first_name")
+        )
+
     employment_area = forms.CharField(label=_("Employment area"), max_length=200)
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.all(), empty_label=_("Choose")

@@ -3,8 +3,8 @@
 A case worker may open a record only when all of these hold at that moment (agreement §§4-5):
 the client has an active referral with a client group tag, a documented service need and a
 valid consent to viewing (the newest answer counts); the worker has a worker agreement in force
-and a valid access grant covering the client's municipality and one of the client's referred
-groups; and the worker has stated a purpose. There is no override.
+with the client's municipality and a valid access grant covering that municipality and one of
+the client's referred groups; and the worker has stated a purpose. There is no override.
 
 `decide` answers for one client, one action and one moment: it names every failing condition
 and returns the sections of the record that may be shown (`Decision.sections`).
@@ -171,7 +171,11 @@ def decide(
     referrals = list(Referral.objects.filter(_referral_active(today), client=client))
     need = ServiceNeed.objects.filter(_need_documented(today), client=client).first()
     consent_id, consent_reason = _viewing_consent(client, at, today)
-    agreement = WorkerAgreement.objects.filter(_agreement_in_force(at, today), worker=actor).first()
+    # The agreement is the municipality's: it must be with the municipality whose grant covers
+    # the client, which is the client's home municipality (a grant covers one municipality).
+    agreement = WorkerAgreement.objects.filter(
+        _agreement_in_force(at, today), worker=actor, municipality=client.home_municipality_id
+    ).first()
     grants = list(
         AccessGrant.objects.in_force(at).filter(grantee=actor).prefetch_related("client_groups")
     )
@@ -259,7 +263,13 @@ def clients_openable_by(
         Exists(covered_referral),
         Exists(ServiceNeed.objects.filter(_need_documented(today), client=OuterRef("pk"))),
         Exists(Consent.objects.filter(_consent_valid(at), pk=OuterRef("newest_consent"))),
-        Exists(WorkerAgreement.objects.filter(_agreement_in_force(at, today), worker=actor)),
+        Exists(
+            WorkerAgreement.objects.filter(
+                _agreement_in_force(at, today),
+                worker=actor,
+                municipality=OuterRef("home_municipality"),
+            )
+        ),
     )
 
 

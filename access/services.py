@@ -304,6 +304,7 @@ def agreement_record(
         raise AccessChangeRefused(_("Name the employment area."))
     if not worker.is_active:
         raise AccessChangeRefused(_("The user's account is not in use."))
+    _check_not_own(actor, worker)
     with set_actor(actor):
         agreement = WorkerAgreement.objects.create(
             worker=worker,
@@ -321,6 +322,7 @@ def agreement_terminate(
 ) -> WorkerAgreement:
     """Record a written termination: the agreement ends two weeks after the notice, at midnight."""
     agreement = WorkerAgreement.objects.select_for_update().get(pk=agreement.pk)
+    _check_not_own(actor, agreement.worker)
     if notice_given_on > timezone.localdate():
         raise AccessChangeRefused(_("A notice cannot be dated in the future."))
     if notice_given_on < agreement.signed_on:
@@ -350,6 +352,7 @@ def agreement_end_for_changed_duties(
     """
     at = at or timezone.now()
     agreement = WorkerAgreement.objects.select_for_update().get(pk=agreement.pk)
+    _check_not_own(actor, agreement.worker)
     if agreement.ends_at is None or agreement.ends_at > at:
         agreement.ends_at = at
         with set_actor(actor):
@@ -359,6 +362,12 @@ def agreement_end_for_changed_duties(
     for grant in live_grants.select_for_update():
         _revoke(grant, actor=actor, at=at, cause=AccessGrant.RevocationCause.DUTIES_CHANGED)
     return agreement
+
+
+def _check_not_own(actor: User, worker: User) -> None:
+    """An agreement opens access: nobody records, terminates or ends their own."""
+    if actor.pk == worker.pk:
+        raise AccessChangeRefused(_("Nobody records or ends their own worker agreement."))
 
 
 def _start_of_day(day: datetime.date) -> datetime.datetime:

@@ -190,7 +190,9 @@ def grant_change_page(request, grant_id: int):
 @require_http_methods(["GET", "POST"])
 def agreement_new(request):
     initial = {"worker": request.GET.get("worker"), "signed_on": timezone.localdate()}
-    form = WorkerAgreementForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = WorkerAgreementForm(
+        request.POST if request.method == "POST" else None, initial=initial, actor=request.user
+    )
     if form.is_valid():
         try:
             agreement = agreement_record(actor=request.user, **form.cleaned_data)
@@ -233,11 +235,15 @@ def agreement_duties_changed_page(request, agreement_id: int):
     agreement = _agreement(agreement_id)
     form = DutiesChangedForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        agreement_end_for_changed_duties(actor=request.user, agreement=agreement)
-        messages.success(
-            request, _("The agreement and every access right of the worker have ended.")
-        )
-        return redirect("access:user", user_id=agreement.worker_id)
+        try:
+            agreement_end_for_changed_duties(actor=request.user, agreement=agreement)
+        except AccessChangeRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, _("The agreement and every access right of the worker have ended.")
+            )
+            return redirect("access:user", user_id=agreement.worker_id)
     live_grants = grants_of(agreement.worker).live(timezone.now())
     return render(
         request,
@@ -274,6 +280,8 @@ def user_detail(request, user_id: int):
         "access/user_detail.html",
         {
             "person": person,
+            # Nobody records or ends their own agreement: the page offers neither.
+            "own_page": person.pk == request.user.pk,
             "now": timezone.now(),
             "two_factor_enrolled": confirmed_authenticator(person) is not None,
             "agreements": agreements_of(person),

@@ -19,6 +19,8 @@ from audit.models import AccessEvent
 
 # Recorded when the requested client does not exist; the policy never decides on such a client.
 CLIENT_NOT_FOUND = "client_not_found"
+# Recorded when the client exists but the one item asked for (such as a scan) is not theirs.
+ITEM_NOT_FOUND = "item_not_found"
 
 
 def look_record(

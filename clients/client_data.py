@@ -15,6 +15,9 @@ from clients.models import Client
 @dataclass(frozen=True)
 class SectionProvider:
     fetch: Callable[[Client], Any]
+    # Whether one item of the section (such as a consent's scan) exists for the client: a page
+    # about one item asks before anything is logged as shown.
+    has_item: Callable[[Client, int], bool] | None = None
 
 
 def _identity(client: Client) -> Client:

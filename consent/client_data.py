@@ -62,6 +62,10 @@ def _consents(client: Client) -> list[Consent]:
     return list(client.consents.select_related("recorded_by", "withdrawn_by"))
 
 
+def _has_scan(client: Client, consent_id: int) -> bool:
+    return client.consents.filter(pk=consent_id).exclude(scan="").exists()
+
+
 def _consent_request(client: Client) -> ConsentRequest:
     brief = ClientBrief(
         pk=client.pk,
@@ -78,6 +82,6 @@ def _consent_request(client: Client) -> ConsentRequest:
 
 
 PROVIDERS = {
-    "consents": SectionProvider(fetch=_consents),
+    "consents": SectionProvider(fetch=_consents, has_item=_has_scan),
     "consent_request": SectionProvider(fetch=_consent_request),
 }

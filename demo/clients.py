@@ -111,7 +111,6 @@ GRANTS = (
         "asiakkaiden työhönvalmennus Joensuussa ja Kontiolahdella.",
     ),
 )
-WORKER_MUNICIPALITY = "167"  # both demo case workers are employed by the city of Joensuu
 
 # --- Names -----------------------------------------------------------------------------------
 # Common Finnish names. The surnames of the demo users and of the named clients are left out so
@@ -835,21 +834,23 @@ def _load_municipalities() -> tuple[dict[str, Municipality], int]:
 
 
 def _load_agreements(users, municipalities, now, today) -> int:
-    """One agreement in force per demo case worker; one that ran out is replaced."""
+    """An agreement in force per demo case worker and granted municipality (the agreement is
+    the municipality's, seed 000 §1); one that ran out is replaced."""
     created = 0
-    for username, *_scope in GRANTS:
-        in_force = WorkerAgreement.objects.filter(
-            worker=users[username], municipality=municipalities[WORKER_MUNICIPALITY]
-        ).exclude(ends_at__lte=now)
-        if not in_force.exists():
-            WorkerAgreement.objects.create(
-                worker=users[username],
-                employment_area=EMPLOYMENT_AREA,
-                municipality=municipalities[WORKER_MUNICIPALITY],
-                signed_on=today - datetime.timedelta(days=365),
-                ends_at=None,
-            )
-            created += 1
+    for username, municipality_codes, *_scope in GRANTS:
+        for code in municipality_codes:
+            in_force = WorkerAgreement.objects.filter(
+                worker=users[username], municipality=municipalities[code]
+            ).exclude(ends_at__lte=now)
+            if not in_force.exists():
+                WorkerAgreement.objects.create(
+                    worker=users[username],
+                    employment_area=EMPLOYMENT_AREA,
+                    municipality=municipalities[code],
+                    signed_on=today - datetime.timedelta(days=365),
+                    ends_at=None,
+                )
+                created += 1
     return created
 
 

@@ -27,7 +27,7 @@ from access.policy import (
 from audit.actions import Action as LoggedAction
 from audit.context import RequestContext
 from audit.models import AccessEvent
-from audit.services import CLIENT_NOT_FOUND, look_record
+from audit.services import CLIENT_NOT_FOUND, ITEM_NOT_FOUND, look_record
 from clients.identity_code import IdentityCode
 from clients.models import Client
 from records.sections import PROVIDERS
@@ -53,6 +53,10 @@ class AccessDenied(Exception):
     def __init__(self, decision: Decision):
         super().__init__(", ".join(decision.reasons))
         self.decision = decision
+
+
+class ItemNotFound(Exception):
+    """The client may be shown, but the item asked for is not theirs: answered as missing."""
 
 
 class AccessLogUnavailable(Exception):
@@ -119,14 +123,18 @@ def open_client(
     action: Action = Action.VIEW,
     needs: tuple[Section, ...] = EVERY_SECTION,
     details: dict | None = None,
+    item: int | None = None,
     at: datetime.datetime | None = None,
 ) -> ClientRecord:
     """Decide on `action`, log it and return the sections the page `needs` that may be shown.
 
-    Raise ClientNotFound or AccessDenied (after logging the attempt) when none may be.
+    `item` names one item of the one section needed (a consent whose scan is asked for): an item
+    that is not the client's is logged as refused and raises ItemNotFound. Raise ClientNotFound
+    or AccessDenied (after logging the attempt) when nothing may be shown.
     """
     at = at or timezone.now()
     decision = record = None
+    item_missing = False
     try:
         with transaction.atomic():
             client = Client.objects.select_related("home_municipality").filter(pk=client_id).first()
@@ -137,6 +145,8 @@ def open_client(
                     actor=actor, client=client, purpose=_code(purpose), action=action, at=at
                 )
                 shown = _shown(needs, decision)
+                if shown and item is not None and not _has_item(shown, client, item):
+                    item_missing, shown = True, ()
                 event = look_record(
                     actor=actor,
                     context=context,
@@ -144,7 +154,7 @@ def open_client(
                     at=decision.at,
                     outcome=_outcome(decision, shown),
                     client=client,
-                    reason_codes=decision.reasons,
+                    reason_codes=[*decision.reasons, *([ITEM_NOT_FOUND] if item_missing else [])],
                     basis=decision.basis,
                     decision_id=decision.decision_id,
                     policy_version=decision.policy_version,
@@ -164,6 +174,8 @@ def open_client(
     # Raised only after the transaction has committed, so a refusal stays in the log.
     if decision is None or not decision.client_visible:
         raise ClientNotFound
+    if item_missing:
+        raise ItemNotFound
     if record is None:
         raise AccessDenied(decision)
     return record
@@ -284,6 +296,13 @@ def _shown(needs: tuple[Section, ...], decision: Decision) -> tuple[Section, ...
     if {Section.IDENTITY, Section.CONSENTS} <= set(shown):
         shown = tuple(section for section in shown if section != Section.CONSENT_REQUEST)
     return shown
+
+
+def _has_item(shown: tuple[Section, ...], client: Client, item: int) -> bool:
+    """Whether the one section shown holds `item` for this client."""
+    [section] = shown
+    has_item = PROVIDERS[section].has_item
+    return has_item is not None and has_item(client, item)
 
 
 def _outcome(decision: Decision, shown: tuple[Section, ...]) -> str:

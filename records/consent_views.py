@@ -142,7 +142,7 @@ def _scan_of(request, consent_id: int) -> dict:
     return {"consent_scan": consent_id}
 
 
-@client_page(needs=(Section.CONSENTS,), details=_scan_of)
+@client_page(needs=(Section.CONSENTS,), details=_scan_of, item="consent_id")
 def consent_scan(request, record: ClientRecord, consent_id: int):
     consent = _consent_of(record, consent_id)
     if not consent.scan:

@@ -19,6 +19,7 @@ from records.accessors import (
     AccessDenied,
     AccessLogUnavailable,
     ClientNotFound,
+    ItemNotFound,
     StatedPurpose,
     client_known_to,
     open_client,
@@ -35,11 +36,13 @@ def client_page(
     action: Action = Action.VIEW,
     needs: tuple[Section, ...] = EVERY_SECTION,
     details: Callable[..., dict] | None = None,
+    item: str | None = None,
 ):
     """Open the client for `action` with the session's purpose; call the view with the record.
 
     `needs` names the sections the page shows; `details(request, **kwargs)` says what the look
-    was for (such as which form was printed) and may raise Http404 for a bad parameter.
+    was for (such as which form was printed) and may raise Http404 for a bad parameter; `item`
+    names the URL parameter of the one item the page shows (such as a consent's scan).
     """
 
     def decorator(view):
@@ -60,8 +63,9 @@ def client_page(
                     action=action,
                     needs=needs,
                     details=look_details,
+                    item=kwargs[item] if item else None,
                 )
-            except ClientNotFound:
+            except (ClientNotFound, ItemNotFound):
                 raise Http404 from None
             except AccessDenied as denied:
                 return denied_page(request, denied)

@@ -126,9 +126,14 @@ def pytest_collection_modifyitems(session, config, items):
     except (OSError, RulesTableError) as error:
         problems = [Problem(RULES_NODE_ID, str(error))]
     else:
-        whole_suite = not (
-            config.getoption("ignore") or config.getoption("ignore_glob")
-        ) and collects_whole_suite(config.args, invocation_dir=config.invocation_params.dir)
+        # --last-failed and --stepwise narrow the items before this hook sees them.
+        narrowed = any(
+            config.getoption(name, default=None)
+            for name in ("ignore", "ignore_glob", "lf", "stepwise")
+        )
+        whole_suite = not narrowed and collects_whole_suite(
+            config.args, invocation_dir=config.invocation_params.dir
+        )
         problems = rule_problems(
             states, [(item.nodeid, rule_ids_of(item)) for item in items], whole_suite=whole_suite
         )

@@ -1,13 +1,19 @@
 """Translated labels for the codes an access event stores: the log keeps codes, pages show words."""
 
 from django import template
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from access.policy import Reason
 from access.purposes import Purpose
-from audit.services import CLIENT_NOT_FOUND
+from audit.services import CLIENT_NOT_FOUND, ITEM_NOT_FOUND
 
 register = template.Library()
+
+# Codes the door writes beside the policy's reasons.
+DOOR_REASONS = {
+    CLIENT_NOT_FOUND: _("no such client"),
+    ITEM_NOT_FOUND: _("not this client's"),
+}
 
 
 @register.filter
@@ -18,7 +24,6 @@ def purpose_label(code: str) -> str:
 @register.filter
 def reason_labels(codes: list[str]) -> list[str]:
     return [
-        str(Reason(code).label) if code in Reason.values else _("no such client")
+        str(Reason(code).label) if code in Reason.values else str(DOOR_REASONS.get(code, code))
         for code in codes
-        if code in Reason.values or code == CLIENT_NOT_FOUND
     ]

@@ -5,9 +5,11 @@ import zoneinfo
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from access.models import WorkerAgreement
+from access.roles import Role
 from tests.factories import AccessGrantFactory, MunicipalityFactory, WorkerAgreementFactory
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
@@ -185,3 +187,44 @@ def test_agreement_pages_are_for_access_administrators_only(
     assert client.post(path, {"confirm": "on", "notice_given_on": "2026-01-01"}).status_code == 403
     worker_with_grants.refresh_from_db()
     assert worker_with_grants.ends_at is None
+
+
+@pytest.fixture
+def administrator_and_worker(client, access_admin):
+    """An access administrator who is also a case worker, signed in."""
+    access_admin.groups.add(Group.objects.get_or_create(name=Role.CASE_WORKER)[0])
+    client.force_login(access_admin)
+    return access_admin
+
+
+@pytest.mark.rule("004-4a-personal-right")
+def test_nobody_records_their_own_agreement_and_the_form_does_not_offer_oneself(
+    client, administrator_and_worker
+):
+    me = administrator_and_worker
+
+    offered = client.get(NEW).context["form"].fields["worker"].queryset
+    response = client.post(NEW, agreement_fields(me))
+
+    assert me not in offered
+    assert response.status_code == 200
+    assert "worker" in response.context["form"].errors
+    assert not WorkerAgreement.objects.exists()
+
+
+@pytest.mark.rule("004-4a-personal-right")
+@pytest.mark.parametrize("page", ["terminate", "duties-changed"])
+def test_nobody_terminates_or_ends_their_own_agreement(client, administrator_and_worker, page):
+    me = administrator_and_worker
+    agreement = WorkerAgreementFactory(worker=me)
+    fields = {"notice_given_on": timezone.localdate().isoformat(), "confirm": "on"}
+
+    response = client.post(f"/access-rights/agreements/{agreement.pk}/{page}/", fields)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    agreement.refresh_from_db()
+    assert agreement.ends_at is None
+    own_page = client.get(f"/access-rights/users/{me.pk}/")
+    assert f"/access-rights/agreements/{agreement.pk}/terminate/" not in own_page.text
+    assert "/access-rights/agreements/new/" not in own_page.text

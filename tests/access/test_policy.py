@@ -205,8 +205,17 @@ def test_client_outside_every_granted_municipality_is_not_visible(world):
 
     decision = world.decide()
 
-    assert decision.reasons == (Reason.GRANT_OUT_OF_SCOPE,)
+    # The worker's agreement is with another municipality, too.
+    assert set(decision.reasons) == {Reason.GRANT_OUT_OF_SCOPE, Reason.AGREEMENT_MISSING}
     assert not decision.client_visible
+
+
+@pytest.mark.rule("000-2-agreement-in-force")
+def test_an_agreement_with_another_municipality_does_not_count(world):
+    save(world.agreement, municipality=MunicipalityFactory(code="276"))
+
+    assert world.decide().reasons == (Reason.AGREEMENT_MISSING,)
+    assert list(clients_openable_by(world.worker, at=AT)) == []
 
 
 @pytest.mark.rule("004-4a-personal-right")

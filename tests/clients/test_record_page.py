@@ -128,8 +128,12 @@ def test_client_outside_the_grants_answers_like_a_missing_one(worker_client, set
     logged = AccessEvent.objects.order_by("id")
     assert [event.decision for event in logged] == ["denied", "denied"]
     assert logged[0].client == setting.elsewhere
-    # No purpose was stated yet either; the log says so too.
-    assert logged[0].reason_codes == [Reason.GRANT_OUT_OF_SCOPE, Reason.PURPOSE_MISSING]
+    # No agreement with that municipality and no purpose stated yet either; the log says so too.
+    assert set(logged[0].reason_codes) == {
+        Reason.AGREEMENT_MISSING,
+        Reason.GRANT_OUT_OF_SCOPE,
+        Reason.PURPOSE_MISSING,
+    }
     assert logged[1].client is None
     assert logged[1].requested_client_ref == "999999"
     assert logged[1].reason_codes == ["client_not_found"]

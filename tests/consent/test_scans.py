@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from access.roles import Role
 from audit.models import AccessEvent
+from audit.services import ITEM_NOT_FOUND
 from consent.models import Consent
 from tests.consent.conftest import pdf_bytes, png_bytes, stored_scans
 from tests.factories import (
@@ -212,3 +213,22 @@ def test_uploads_work_with_the_csrf_check_as_a_browser_meets_it(setting, scan_ro
     assert refused.status_code == 403
     assert saved.status_code == 302
     assert len(stored_scans(scan_root)) == 1
+
+
+@pytest.mark.rule("000-6-views-logged")
+def test_a_scan_of_another_clients_consent_is_missing_and_logged_as_refused(
+    worker_client, setting, scanned_consent
+):
+    """The scan's consent id under another client's address: nothing is served or logged shown."""
+    other = setting.openable
+    state_purpose(worker_client, other)
+    before = AccessEvent.objects.count()
+
+    response = worker_client.get(f"/clients/{other.pk}/consents/{scanned_consent.pk}/scan/")
+
+    assert response.status_code == 404
+    [event] = AccessEvent.objects.order_by("id")[before:]
+    assert event.client == other
+    assert event.decision == AccessEvent.Decision.DENIED
+    assert event.sections == []
+    assert event.reason_codes == [ITEM_NOT_FOUND]

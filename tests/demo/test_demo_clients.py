@@ -163,7 +163,7 @@ def test_valmentaja_opens_clients_in_kontiolahti_too(output):
     ) == {"167", "276"}
 
 
-def test_case_workers_have_an_agreement_and_view_grants(output):
+def test_case_workers_have_agreements_and_recording_grants(output):
     grants = AccessGrant.objects.order_by("grantee__username", "municipality__code")
 
     assert [(g.grantee.username, g.municipality.code) for g in grants] == [
@@ -173,9 +173,10 @@ def test_case_workers_have_an_agreement_and_view_grants(output):
     ]
     assert {g.authority for g in grants} == {AccessGrant.Authority.RECORD}
     assert {g.granted_by.username for g in grants} == {"paakayttaja"}
-    assert sorted(WorkerAgreement.objects.values_list("worker__username", flat=True)) == [
-        "ohjaaja",
-        "valmentaja",
+    # An agreement with each municipality that grants the worker access (seed 000 §1).
+    agreements = WorkerAgreement.objects.order_by("worker__username", "municipality__code")
+    assert [(a.worker.username, a.municipality.code) for a in agreements] == [
+        (g.grantee.username, g.municipality.code) for g in grants
     ]
 
 
