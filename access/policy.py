@@ -248,19 +248,9 @@ def clients_openable_by(
 ) -> QuerySet[Client]:
     """The clients on whose record `actor` may do `action` at `at` (given a purpose): one query."""
     today = timezone.localdate(at)
-    covering_grant = AccessGrant.objects.in_force(at).filter(
-        grantee=actor,
-        municipality=OuterRef(OuterRef("home_municipality")),
-        client_groups=OuterRef("group"),
-    )
-    if NEEDED_AUTHORITY[action] == AccessScope.Authority.RECORD:
-        covering_grant = covering_grant.filter(authority=AccessScope.Authority.RECORD)
-    covered_referral = Referral.objects.filter(
-        _referral_active(today), Exists(covering_grant), client=OuterRef("pk")
-    )
     newest_consent = newest_viewing_consents(today).filter(client=OuterRef("pk")).values("pk")
     return Client.objects.alias(newest_consent=Subquery(newest_consent[:1])).filter(
-        Exists(covered_referral),
+        Exists(_covered_referrals(actor, action=action, at=at)),
         Exists(ServiceNeed.objects.filter(_need_documented(today), client=OuterRef("pk"))),
         Exists(Consent.objects.filter(_consent_valid(at), pk=OuterRef("newest_consent"))),
         Exists(
@@ -270,6 +260,26 @@ def clients_openable_by(
                 municipality=OuterRef("home_municipality"),
             )
         ),
+    )
+
+
+def clients_referred_to(actor: User, *, at: datetime.datetime) -> QuerySet[Client]:
+    """The clients referred to the actor's service: an active referral that one grant in force
+    covers, its municipality and one of its groups together. Whom a name search may list."""
+    return Client.objects.filter(Exists(_covered_referrals(actor, action=Action.VIEW, at=at)))
+
+
+def _covered_referrals(actor: User, *, action: Action, at: datetime.datetime) -> QuerySet[Referral]:
+    """Active referrals of the outer client that a grant of the actor covers for `action`."""
+    covering_grant = AccessGrant.objects.in_force(at).filter(
+        grantee=actor,
+        municipality=OuterRef(OuterRef("home_municipality")),
+        client_groups=OuterRef("group"),
+    )
+    if NEEDED_AUTHORITY[action] == AccessScope.Authority.RECORD:
+        covering_grant = covering_grant.filter(authority=AccessScope.Authority.RECORD)
+    return Referral.objects.filter(
+        _referral_active(timezone.localdate(at)), Exists(covering_grant), client=OuterRef("pk")
     )
 
 

@@ -16,6 +16,7 @@ class Action(models.TextChoices):
     CLIENT_SEARCHED = "atmt.client.searched", _("search")
     CLIENT_PRINTED = "atmt.client.printed", _("print")
     CLIENT_EXPORTED = "atmt.client.exported", _("export")
+    CLIENT_LISTED = "atmt.client.listed", _("caseload listed")
     # Changes to client records.
     SERVICE_NEED_DOCUMENTED = "atmt.service_need.documented", _("service need documented")
     CONSENT_RECORDED = "atmt.consent.recorded", _("consent recorded")
@@ -42,6 +43,7 @@ LOOKS = frozenset(
         Action.CLIENT_SEARCHED,
         Action.CLIENT_PRINTED,
         Action.CLIENT_EXPORTED,
+        Action.CLIENT_LISTED,
     }
 )
 CHANGES = frozenset(Action) - LOOKS

@@ -20,6 +20,7 @@ from access.policy import (
     Decision,
     Section,
     clients_openable_by,
+    clients_referred_to,
     clients_visible_to,
     decide,
     newest_viewing_consents,
@@ -110,8 +111,15 @@ class ClientRecord:
 
 @dataclass(frozen=True)
 class SearchResult:
-    client: Client
-    openable: bool
+    """A client found, or, for an identity code of a client in the worker's municipalities who is
+    not referred to their service, only that (`client` is None: nothing of them is shown)."""
+
+    client: Client | None
+    openable: bool = False
+
+    @property
+    def not_referred(self) -> bool:
+        return self.client is None
 
 
 def open_client(
@@ -245,20 +253,34 @@ def find_clients(
     first_names: str = "",
     at: datetime.datetime | None = None,
 ) -> list[SearchResult]:
-    """Search among the clients the actor may know, log the criteria, and say which may open."""
+    """Search the clients referred to the actor's service, log the criteria and what was listed.
+
+    A name lists only clients with an active referral that one of the actor's grants covers. An
+    identity code (exact) may also say that a client of the actor's municipalities was found but
+    is not referred to their service; elsewhere the answer is the same as for no such client.
+    """
     at = at or timezone.now()
-    candidates = clients_visible_to(actor, at=at).select_related("home_municipality")
+    referred = clients_referred_to(actor, at=at).select_related("home_municipality")
+    not_referred = False
     if identity_code is not None:
-        candidates = candidates.filter(identity_code=identity_code.code)
+        found_query = referred.filter(identity_code=identity_code.code)
         criteria = {"identity_code": identity_code.masked}
     else:
-        candidates = candidates.filter(last_name__iexact=last_name.strip())
+        found_query = referred.filter(last_name__iexact=last_name.strip())
         if first_names.strip():
-            candidates = candidates.filter(first_names__icontains=first_names.strip())
+            found_query = found_query.filter(first_names__icontains=first_names.strip())
         criteria = {"last_name": last_name.strip(), "first_names": first_names.strip()}
     try:
         with transaction.atomic():
-            found = list(candidates[:SEARCH_RESULT_LIMIT])
+            found = list(
+                found_query.order_by("last_name", "first_names", "pk")[:SEARCH_RESULT_LIMIT]
+            )
+            if identity_code is not None and not found:
+                not_referred = (
+                    clients_visible_to(actor, at=at)
+                    .filter(identity_code=identity_code.code)
+                    .exists()
+                )
             openable = set(
                 clients_openable_by(actor, at=at)
                 .filter(pk__in=[client.pk for client in found])
@@ -271,10 +293,31 @@ def find_clients(
                 at=at,
                 search_criteria=criteria,
                 result_count=len(found),
+                # Whom the results named, for the clients' own access reports.
+                details={"clients": [client.pk for client in found]}
+                | ({"not_referred": True} if not_referred else {}),
             )
     except DatabaseError as error:
         raise AccessLogUnavailable from error
+    if not_referred:
+        return [SearchResult(client=None)]
     return [SearchResult(client=client, openable=client.pk in openable) for client in found]
+
+
+def caseload_listed(*, actor: User, context: RequestContext, clients: list[Client]) -> None:
+    """Log which clients a caseload page showed; raise AccessLogUnavailable if it cannot be."""
+    try:
+        with transaction.atomic():
+            look_record(
+                actor=actor,
+                context=context,
+                action=LoggedAction.CLIENT_LISTED,
+                at=timezone.now(),
+                result_count=len(clients),
+                details={"clients": [client.pk for client in clients]},
+            )
+    except DatabaseError as error:
+        raise AccessLogUnavailable from error
 
 
 def caseload(actor: User, *, at: datetime.datetime | None = None) -> QuerySet[Client]:

@@ -17,6 +17,7 @@ from records.accessors import (
     ClientRecord,
     StatedPurpose,
     caseload,
+    caseload_listed,
     find_clients,
 )
 from records.forms import ClientSearchForm, PurposeForm
@@ -36,6 +37,14 @@ CONSENT_EXPIRY_WARNING = datetime.timedelta(days=30)
 @role_required(Role.CASE_WORKER)
 def caseload_list(request):
     page = Paginator(caseload(request.user), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        caseload_listed(
+            actor=request.user,
+            context=RequestContext.from_request(request),
+            clients=list(page.object_list),
+        )
+    except AccessLogUnavailable:
+        return access_log_unavailable(request)
     expiry_warning_from = timezone.now() + CONSENT_EXPIRY_WARNING
     return render(
         request,

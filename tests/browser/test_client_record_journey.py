@@ -24,6 +24,7 @@ SPECIAL = {special.name: special for special in DEMO_SPECIAL_CLIENTS}
 KAIKKONEN = SPECIAL["Kalle Kaikkonen"]  # every condition holds
 SUOMINEN = SPECIAL["Suvi Suominen"]  # no consent
 LAHTEENMAKI = SPECIAL["Leevi Lähteenmäki"]  # no referral
+PALVIAINEN = SPECIAL["Paavo Palviainen"]  # no documented service need
 
 PURPOSE_NOTE = "Työnhakusuunnitelman läpikäynti"
 DASH = "\N{EN DASH}"  # between the purpose and its note
@@ -36,11 +37,13 @@ def nav_link(page: Page, name: str):
 
 
 def search_by_identity_code(page: Page, client: DemoSpecialClient) -> None:
+    page.get_by_label("Sukunimi").fill("")
     page.get_by_label("Henkilötunnus").fill(client.identity_code)
     page.get_by_role("button", name="Hae", exact=True).click()
 
 
 def search_by_last_name(page: Page, client: DemoSpecialClient) -> None:
+    page.get_by_label("Henkilötunnus").fill("")
     page.get_by_label("Sukunimi").fill(client.last_name)
     page.get_by_role("button", name="Hae", exact=True).click()
 
@@ -187,25 +190,34 @@ def test_case_worker_opens_records_is_refused_one_and_the_supervisor_sees_it_all
     expect(page.get_by_role("region", name="Palveluntarve", exact=True)).to_have_count(0)
     screenshot("5-no-consent-fi")
 
-    # Lähteenmäki has never been referred: the record stays shut, and says what is missing.
+    # Lähteenmäki has never been referred: a name finds nobody, the identity code says only that.
     nav_link(page, "Hae asiakasta").click()
     search_by_last_name(page, LAHTEENMAKI)
-    expect(result_row(page, LAHTEENMAKI).get_by_text("Eivät täyty", exact=True)).to_be_visible()
-    open_from_results(page, LAHTEENMAKI)
+    expect(page.get_by_role("region", name=re.compile(r"löytyi$"))).to_contain_text("0")
+    search_by_identity_code(page, LAHTEENMAKI)
+    expect(page.get_by_role("heading", name="Ei ohjattu palveluusi")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text(LAHTEENMAKI.first_names)
+    screenshot("6-not-referred-fi")
+
+    # Palviainen is referred but his service need is not documented: the record stays shut,
+    # and says what is missing.
+    search_by_last_name(page, PALVIAINEN)
+    expect(result_row(page, PALVIAINEN).get_by_text("Eivät täyty", exact=True)).to_be_visible()
+    open_from_results(page, PALVIAINEN)
 
     expect(heading(page)).to_have_text("Tietoja ei voi avata")
     forgive_refusal(browser_errors, page.url)
     expect(
-        page.get_by_text("Kysy työvoimaviranomaiselta, pitäisikö asiakas ohjata palveluun.")
+        page.get_by_text("Pyydä työvoimaviranomaista dokumentoimaan asiakkaan palveluntarve.")
     ).to_be_visible()
-    expect(page.locator("body")).not_to_contain_text(LAHTEENMAKI.identity_code)
+    expect(page.locator("body")).not_to_contain_text(PALVIAINEN.identity_code)
     screenshot("6-denied-fi")
 
     page.get_by_role("button", name="Kirjaudu ulos").click()
     expect(page).to_have_url(f"{live_server.url}/sign-in/")
 
     # No identity code ever went into a URL: not the search, the record, nor any redirect.
-    codes = [client.identity_code for client in (KAIKKONEN, SUOMINEN, LAHTEENMAKI)]
+    codes = [client.identity_code for client in (KAIKKONEN, SUOMINEN, LAHTEENMAKI, PALVIAINEN)]
     leaked = [url for url in urls if any(code in url for code in codes)]
     assert leaked == [], leaked
 
@@ -230,13 +242,14 @@ def test_case_worker_opens_records_is_refused_one_and_the_supervisor_sees_it_all
     expect(limited).to_contain_text("Asiakastapaaminen")
     expect(limited).to_contain_text("ei suostumusta")
     expect(limited).not_to_contain_text("sallittu")
-    denied = view_of(LAHTEENMAKI)
+    denied = view_of(PALVIAINEN)
     expect(denied).to_have_count(1)
     expect(denied).to_contain_text("Asiakastapaaminen")
     expect(denied).to_contain_text("evätty")
-    expect(denied).to_contain_text("ei asiakasryhmätunnistetta")
+    expect(denied).to_contain_text("palveluntarvetta ei dokumentoitu")
     searches = log.get_by_role("row").filter(has_text="haku: 1 tulos")
     expect(searches).to_have_count(3)
+    expect(log.get_by_role("row").filter(has_text="haku: 0 tulosta")).to_have_count(2)
     expect(searches.first).to_contain_text("sallittu")
     # Not even the supervisor sees the identity codes that were searched for.
     expect(page.locator("body")).not_to_contain_text(KAIKKONEN.identity_code)

@@ -2,7 +2,10 @@
 
 import pytest
 
+from audit.actions import Action
 from audit.models import AccessEvent
+from tests.factories import ClientFactory, ReferralFactory, client_group
+from tests.log import block_access_event_inserts
 
 SEARCH_URL = "/clients/search/"
 
@@ -103,3 +106,69 @@ def test_a_field_with_an_error_is_marked_for_screen_readers(worker_client, setti
     assert 'aria-invalid="true"' in response.text
     assert 'aria-describedby="id_identity_code_error"' in response.text
     assert 'id="id_identity_code_error"' in response.text
+
+
+@pytest.fixture
+def unreferred(setting):
+    """A client in the worker's municipality whose referral is to a group the grant lacks."""
+    client = ClientFactory(
+        home_municipality=setting.openable.home_municipality, last_name="Avattava"
+    )
+    ReferralFactory(client=client, group=client_group("long_term_unemployed"))
+    return client
+
+
+@pytest.mark.rule("004-4a-necessary-only")
+def test_a_name_search_lists_only_clients_referred_to_the_workers_service(
+    worker_client, setting, unreferred
+):
+    response = worker_client.post(SEARCH_URL, {"last_name": "avattava"})
+
+    listed = [result.client for result in response.context["results"]]
+    assert listed == [setting.openable]
+    assert unreferred.birth_date.strftime("%-d.%-m.%Y") not in response.text
+    event = AccessEvent.objects.get()
+    assert event.details == {"clients": [setting.openable.pk]}
+
+
+@pytest.mark.rule("004-4a-necessary-only")
+def test_an_identity_code_search_says_only_that_an_unreferred_client_was_found(
+    worker_client, unreferred
+):
+    response = worker_client.post(SEARCH_URL, {"identity_code": unreferred.identity_code})
+
+    [result] = response.context["results"]
+    assert result.not_referred
+    assert unreferred.last_name not in response.text
+    assert unreferred.first_names not in response.text
+    event = AccessEvent.objects.get()
+    assert (event.result_count, event.details) == (0, {"clients": [], "not_referred": True})
+
+
+@pytest.mark.rule("004-4a-necessary-only")
+def test_an_identity_code_outside_the_municipalities_answers_like_no_such_client(
+    worker_client, setting
+):
+    outside = worker_client.post(SEARCH_URL, {"identity_code": setting.elsewhere.identity_code})
+    nobody = worker_client.post(SEARCH_URL, {"identity_code": "010101-0101"})
+
+    assert outside.context["results"] == nobody.context["results"] == []
+
+
+@pytest.mark.rule("000-6-views-logged")
+def test_listing_the_caseload_logs_which_clients_the_page_showed(worker_client, setting):
+    response = worker_client.get("/clients/")
+
+    assert response.status_code == 200
+    event = AccessEvent.objects.get()
+    assert event.action == Action.CLIENT_LISTED
+    assert event.details == {"clients": [setting.openable.pk]}
+
+
+def test_a_caseload_that_cannot_be_logged_is_not_shown(worker_client, setting):
+    block_access_event_inserts()
+
+    response = worker_client.get("/clients/")
+
+    assert response.status_code == 503
+    assert setting.openable.last_name not in response.text
