@@ -77,6 +77,7 @@ class Reason(models.TextChoices):
     CONSENT_MISSING = "consent_missing", _("no consent")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("consent withdrawn")
     CONSENT_EXPIRED = "consent_expired", _("consent expired")
+    CONSENT_SCAN_MISSING = "consent_scan_missing", _("signed consent form not scanned in time")
     AGREEMENT_MISSING = "agreement_missing", _("no worker agreement")
     GRANT_MISSING = "grant_missing", _("no access right")
     GRANT_OUT_OF_SCOPE = "grant_out_of_scope", _("outside the access right")
@@ -106,6 +107,10 @@ REASON_EXPLANATIONS = {
         _("The client's consent to viewing their data has expired."),
         _("Ask the client to sign a new consent form."),
     ),
+    Reason.CONSENT_SCAN_MISSING: (
+        _("The scan of the client's signed consent form was not attached in time."),
+        _("Attach the scan of the signed form to the consent."),
+    ),
     Reason.AGREEMENT_MISSING: (
         _("You have no worker agreement in force."),
         _("Ask your access administrator about your worker agreement."),
@@ -130,7 +135,12 @@ REASON_EXPLANATIONS = {
 
 
 CONSENT_REASONS = frozenset(
-    {Reason.CONSENT_MISSING, Reason.CONSENT_WITHDRAWN, Reason.CONSENT_EXPIRED}
+    {
+        Reason.CONSENT_MISSING,
+        Reason.CONSENT_WITHDRAWN,
+        Reason.CONSENT_EXPIRED,
+        Reason.CONSENT_SCAN_MISSING,
+    }
 )
 
 
@@ -313,7 +323,14 @@ def _viewing_consent(client, at, today) -> tuple[int | None, Reason | None]:
         return None, Reason.CONSENT_WITHDRAWN
     if newest.valid_until is not None and newest.valid_until <= at:
         return None, Reason.CONSENT_EXPIRED
+    if _scan_overdue(newest.scan, newest.scan_due_at, at):
+        return None, Reason.CONSENT_SCAN_MISSING
     return newest.pk, None
+
+
+def _scan_overdue(scan, scan_due_at: datetime.datetime | None, at: datetime.datetime) -> bool:
+    """The evidence rule: a consent without its scan counts only until its scan is due."""
+    return not scan and scan_due_at is not None and scan_due_at <= at
 
 
 # The conditions as Q objects, shared by both forms so that they cannot drift apart.
@@ -335,14 +352,19 @@ def newest_viewing_consents(today: datetime.date) -> QuerySet[Consent]:
 
 
 def _consent_valid(at: datetime.datetime) -> Q:
-    """For the newest viewing consent: given and unexpired at `at`.
+    """For the newest viewing consent: given, unexpired, and scanned or not yet due at `at`.
 
     A consent withdrawn after `at` still counted at `at`: the decision is about that moment.
     """
     given_at_that_moment = Q(status=Consent.Status.GIVEN) | Q(
         status=Consent.Status.WITHDRAWN, withdrawn_at__gt=at
     )
-    return given_at_that_moment & (Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+    scan_not_overdue = ~Q(scan="") | Q(scan_due_at__isnull=True) | Q(scan_due_at__gt=at)
+    return (
+        given_at_that_moment
+        & (Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+        & scan_not_overdue
+    )
 
 
 def _agreement_in_force(at: datetime.datetime, today: datetime.date) -> Q:

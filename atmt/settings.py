@@ -199,6 +199,9 @@ USE_TZ = True
 # except through the logged, policy-checked view.
 CONSENT_SCAN_ROOT = env_str("CONSENT_SCAN_ROOT", str(VAR_DIR / "consent-scans"))
 CONSENT_SCAN_MAX_BYTES = 10 * 1024 * 1024
+# A given consent recorded on the worker's word that they hold the signed paper counts this many
+# days; then it stops counting until its scan is attached.
+CONSENT_SCAN_GRACE_DAYS = env_int("CONSENT_SCAN_GRACE_DAYS", 14, minimum=1)
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

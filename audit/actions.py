@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     SERVICE_NEED_DOCUMENTED = "atmt.service_need.documented", _("service need documented")
     CONSENT_RECORDED = "atmt.consent.recorded", _("consent recorded")
     CONSENT_WITHDRAWN = "atmt.consent.withdrawn", _("consent withdrawn")
+    CONSENT_SCAN_ATTACHED = "atmt.consent.scan_attached", _("scan of a consent attached")
     # Changes to access rights.
     APPLICATION_SUBMITTED = "atmt.application.submitted", _("access application submitted")
     APPLICATION_APPROVED = "atmt.application.approved", _("access application approved")

@@ -8,6 +8,8 @@ or of the consents (health-data items, recipients, notes, history, scans) can be
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
 from clients.client_data import SectionProvider
 from clients.models import Client, Municipality, ServiceLanguage
 from consent.models import Consent
@@ -43,6 +45,13 @@ class ConsentStatus:
     signed_on: datetime.date
     valid_until: datetime.datetime | None
     withdrawn_at: datetime.datetime | None
+    # Whether the signed form is scanned, and until when a given one counts without its scan.
+    scanned: bool
+    scan_due_at: datetime.datetime | None
+
+    @property
+    def scan_attachable(self) -> bool:
+        return self.status == Consent.Status.GIVEN and not self.scanned
 
     def get_kind_display(self) -> str:
         return str(Consent.Kind(self.kind).label)
@@ -75,8 +84,10 @@ def _consent_request(client: Client) -> ConsentRequest:
         service_language=client.service_language,
         home_municipality=client.home_municipality,
     )
-    statuses = client.consents.values_list(
-        "pk", "kind", "status", "signed_on", "valid_until", "withdrawn_at"
+    statuses = client.consents.annotate(
+        scanned=ExpressionWrapper(~Q(scan=""), output_field=BooleanField())
+    ).values_list(
+        "pk", "kind", "status", "signed_on", "valid_until", "withdrawn_at", "scanned", "scan_due_at"
     )
     return ConsentRequest(client=brief, consents=[ConsentStatus(*row) for row in statuses])
 

@@ -101,3 +101,20 @@ class ConsentWithdrawForm(HdsFormMixin, forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ConsentScanForm(HdsFormMixin, forms.Form):
+    """The scan of the signed form, attached later to a consent that awaits it."""
+
+    scan = forms.FileField(label=_("Scan of the signed form (PDF, PNG or JPEG, at most 10 MB)"))
+
+    def __init__(self, *args, upload_name_was_unsafe=False, **kwargs):
+        self.upload_name_was_unsafe = upload_name_was_unsafe
+        super().__init__(*args, **kwargs)
+
+    def clean_scan(self):
+        scan = self.cleaned_data["scan"]
+        if self.upload_name_was_unsafe:
+            raise ValidationError(_("The file name must not contain folder names or “..”."))
+        self.cleaned_data["scan_content_type"] = scan_content_type(scan)
+        return scan

@@ -81,6 +81,9 @@ class Consent(RecordedRow):
         _("scan of the signed form"), storage=ScanStorage(), upload_to=scan_file_name, blank=True
     )
     scan_content_type = models.CharField(max_length=50, blank=True)
+    # Until when a given consent without its scan counts on the recorder's word; empty once the
+    # scan is attached, and for answers that need no scan.
+    scan_due_at = models.DateTimeField(_("scan due by"), null=True, blank=True)
     paper_held_confirmed = models.BooleanField(
         _("I hold the signed paper form"),
         default=False,
@@ -124,6 +127,11 @@ class Consent(RecordedRow):
     @property
     def awaiting_scan(self) -> bool:
         return self.status != self.Status.REFUSED and not self.scan
+
+    @property
+    def scan_attachable(self) -> bool:
+        """A given consent whose signed form has not been scanned yet."""
+        return self.status == self.Status.GIVEN and not self.scan
 
     @property
     def scan_extension(self) -> str:

@@ -3,6 +3,7 @@
 import datetime
 
 from auditlog.context import set_actor
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -15,6 +16,40 @@ from consent.models import Consent
 
 class ConsentNotWithdrawable(Exception):
     """Only a given consent can be withdrawn."""
+
+
+class ConsentScanNotAttachable(Exception):
+    """Only a given consent still awaiting its scan takes one."""
+
+
+def _scan_grace() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.CONSENT_SCAN_GRACE_DAYS)
+
+
+@transaction.atomic
+def consent_scan_attach(
+    *, actor: AbstractUser, consent, scan: UploadedFile, scan_content_type: str
+) -> Consent:
+    """Attach the scan of the signed form to a given consent that awaits it; it counts again.
+
+    `consent` is the consent or the consent request's status of it: only its id is used.
+    """
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not consent.scan_attachable:
+        raise ConsentScanNotAttachable
+    consent.scan = scan  # stored under a generated name when saved
+    consent.scan_content_type = scan_content_type
+    consent.scan_due_at = None
+    with set_actor(actor):
+        consent.save(update_fields=["scan", "scan_content_type", "scan_due_at"])
+    change_record(
+        actor=actor,
+        action=Action.CONSENT_SCAN_ATTACHED,
+        target=consent,
+        client_id=consent.client_id,
+        details={"kind": consent.kind},
+    )
+    return consent
 
 
 @transaction.atomic
@@ -38,6 +73,8 @@ def consent_record(
 
     `client` is the client or the consent request's brief of them: only its id is used.
     """
+    awaiting_scan = status == Consent.Status.GIVEN and not scan
+    now = timezone.now()
     consent = Consent(
         client_id=client.pk,
         kind=kind,
@@ -50,6 +87,9 @@ def consent_record(
         disclosure_purpose=disclosure_purpose,
         scan_content_type=scan_content_type if scan else "",
         paper_held_confirmed=paper_held_confirmed and not scan,
+        # On the recorder's word alone the consent counts for a while, then needs its scan.
+        scan_due_at=now + _scan_grace() if awaiting_scan else None,
+        recorded_at=now,
         # The user model lives above this app, so the row is linked by the actor's key.
         recorded_by_id=actor.pk,
     )

@@ -321,13 +321,17 @@ def caseload_listed(*, actor: User, context: RequestContext, clients: list[Clien
 
 
 def caseload(actor: User, *, at: datetime.datetime | None = None) -> QuerySet[Client]:
-    """The clients the actor may open now, with when their viewing consent ends (if it does)."""
+    """The clients the actor may open now, with when their viewing consent ends (if it does)
+    and when its scan is due (if it still awaits one)."""
     at = at or timezone.now()
-    consent_ends = newest_viewing_consents(timezone.localdate(at)).filter(client=OuterRef("pk"))
+    newest = newest_viewing_consents(timezone.localdate(at)).filter(client=OuterRef("pk"))
     return (
         clients_openable_by(actor, at=at)
         .select_related("home_municipality")
-        .annotate(consent_valid_until=Subquery(consent_ends.values("valid_until")[:1]))
+        .annotate(
+            consent_valid_until=Subquery(newest.values("valid_until")[:1]),
+            consent_scan_due_at=Subquery(newest.filter(scan="").values("scan_due_at")[:1]),
+        )
         .order_by("last_name", "first_names", "pk")
     )
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("new/", views.consent_new, name="new"),
     path("<int:consent_id>/withdraw/", views.consent_withdraw_page, name="withdraw"),
     path("<int:consent_id>/scan/", views.consent_scan, name="scan"),
+    path("<int:consent_id>/scan/attach/", views.consent_scan_attach_page, name="attach_scan"),
 ]

@@ -12,11 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from access.policy import REASON_EXPLANATIONS, Action, Reason, Section
-from consent.forms import ConsentRecordForm, ConsentWithdrawForm
+from consent.forms import ConsentRecordForm, ConsentScanForm, ConsentWithdrawForm
 from consent.models import Consent
 from consent.pdf import consent_form_pdf
 from consent.selectors import consent_histories
-from consent.services import ConsentNotWithdrawable, consent_record, consent_withdraw
+from consent.services import (
+    ConsentNotWithdrawable,
+    ConsentScanNotAttachable,
+    consent_record,
+    consent_scan_attach,
+    consent_withdraw,
+)
 from records.accessors import ClientRecord, may
 from records.pages import client_page, stated_purpose
 from records.uploads import notice_unsafe_upload_names
@@ -92,13 +98,17 @@ def consent_new(request, record: ClientRecord):
 
 
 def _refusal_to_record(request, form: ConsentRecordForm) -> Reason | None:
-    """A given consent widens access: it needs the recording authority. A refusal does not.
-
-    Returns the policy's reason and says it on the form when the policy refuses; the page was
-    opened (and logged) already, and nothing is written.
-    """
+    """A given consent widens access: it needs the recording authority. A refusal does not."""
     if form.cleaned_data["status"] != Consent.Status.GIVEN:
         return None
+    return _refusal_to_widen(request, form)
+
+
+def _refusal_to_widen(request, form) -> Reason | None:
+    """What widens access (a given consent, a scan that makes one count) needs the recording
+    authority. Returns the policy's reason and says it on the form when the policy refuses; the
+    page was opened (and logged) already, and nothing is written.
+    """
     client_id = request.resolver_match.kwargs["client_id"]
     decision = may(
         actor=request.user,
@@ -135,6 +145,38 @@ def consent_withdraw_page(request, record: ClientRecord, consent_id: int):
         return redirect("consent:list", client_id=record.client.pk)
     return render(
         request, "consent/withdraw.html", {"record": record, "consent": consent, "form": form}
+    )
+
+
+@notice_unsafe_upload_names
+@require_http_methods(["GET", "POST"])
+@client_page(needs=CONSENT_PAGE)
+def consent_scan_attach_page(request, record: ClientRecord, consent_id: int):
+    """Attach the scan to a given consent recorded on the worker's word that they hold it."""
+    consent = _consent_of(record, consent_id)
+    form = ConsentScanForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        upload_name_was_unsafe=request.upload_name_was_unsafe,
+    )
+    refusal = None
+    if form.is_valid() and (refusal := _refusal_to_widen(request, form)) is None:
+        try:
+            consent_scan_attach(
+                actor=request.user,
+                consent=consent,
+                scan=form.cleaned_data["scan"],
+                scan_content_type=form.cleaned_data["scan_content_type"],
+            )
+        except ConsentScanNotAttachable:
+            messages.error(request, _("Only a given consent that awaits its scan takes one."))
+        else:
+            messages.success(request, _("The scan has been attached."))
+        return redirect("consent:list", client_id=record.client.pk)
+    return render(
+        request,
+        "consent/attach_scan.html",
+        {"record": record, "consent": consent, "form": form, "refusal": refusal},
     )
 
 

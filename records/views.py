@@ -32,6 +32,8 @@ from records.pages import (
 CASELOAD_PAGE_SIZE = 25
 # The caseload marks clients whose consent to viewing ends sooner than this.
 CONSENT_EXPIRY_WARNING = datetime.timedelta(days=30)
+# ... and those whose consent stops counting sooner than this unless its scan is attached.
+CONSENT_SCAN_WARNING = datetime.timedelta(days=7)
 
 
 @role_required(Role.CASE_WORKER)
@@ -45,11 +47,15 @@ def caseload_list(request):
         )
     except AccessLogUnavailable:
         return access_log_unavailable(request)
-    expiry_warning_from = timezone.now() + CONSENT_EXPIRY_WARNING
+    now = timezone.now()
     return render(
         request,
         "clients/caseload.html",
-        {"page": page, "expiry_warning_from": expiry_warning_from},
+        {
+            "page": page,
+            "expiry_warning_from": now + CONSENT_EXPIRY_WARNING,
+            "scan_warning_from": now + CONSENT_SCAN_WARNING,
+        },
     )
 
 

@@ -93,6 +93,9 @@ BREAKERS = {
         withdrawn_by=w.worker,
     ),
     Reason.CONSENT_EXPIRED: lambda w: save(w.consent, valid_until=AT - datetime.timedelta(days=1)),
+    Reason.CONSENT_SCAN_MISSING: lambda w: save(
+        w.consent, paper_held_confirmed=True, scan_due_at=AT - datetime.timedelta(hours=1)
+    ),
     Reason.AGREEMENT_MISSING: lambda w: save(w.agreement, ends_at=AT - datetime.timedelta(days=1)),
     Reason.GRANT_MISSING: lambda w: save(w.grant, revoked_at=AT - datetime.timedelta(hours=1)),
     Reason.GRANT_OUT_OF_SCOPE: lambda w: w.grant.client_groups.set(
@@ -160,6 +163,9 @@ EXCLUSIVE = [
     {Reason.CONSENT_MISSING, Reason.CONSENT_WITHDRAWN},
     {Reason.CONSENT_MISSING, Reason.CONSENT_EXPIRED},
     {Reason.CONSENT_WITHDRAWN, Reason.CONSENT_EXPIRED},
+    {Reason.CONSENT_MISSING, Reason.CONSENT_SCAN_MISSING},
+    {Reason.CONSENT_WITHDRAWN, Reason.CONSENT_SCAN_MISSING},
+    {Reason.CONSENT_EXPIRED, Reason.CONSENT_SCAN_MISSING},
 ]
 COMBINABLE_PAIRS = [
     pair for pair in itertools.combinations(Reason, 2) if set(pair) not in EXCLUSIVE
@@ -185,6 +191,7 @@ def test_everything_failing_at_once_is_named_at_once(world):
         Reason.AUTHORITY_MISSING,
         Reason.CONSENT_MISSING,
         Reason.CONSENT_EXPIRED,
+        Reason.CONSENT_SCAN_MISSING,
     }
     for reason in broken:
         BREAKERS[reason](world)

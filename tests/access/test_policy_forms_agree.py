@@ -30,7 +30,17 @@ GROUP_CODES = ("ohjaamo_youth", "walk_in", "integration")
 referral_states = st.sampled_from(["none", "active", "ended", "ends_today", "future"])
 need_states = st.sampled_from(["none", "documented", "superseded", "future"])
 consent_states = st.sampled_from(
-    ["none", "given", "refused", "withdrawn", "withdrawn_later", "expired", "expires_later"]
+    [
+        "none",
+        "given",
+        "refused",
+        "withdrawn",
+        "withdrawn_later",
+        "expired",
+        "expires_later",
+        "scan_due_later",
+        "scan_overdue",
+    ]
 )
 grant_states = st.sampled_from(["valid", "expired", "future", "revoked", "revoked_later"])
 
@@ -156,4 +166,8 @@ def build_consent(client, state, signed_on):
             fields["valid_until"] = AT
         case "expires_later":
             fields["valid_until"] = AT + DAY
+        case "scan_due_later":
+            fields["scan_due_at"] = AT + DAY
+        case "scan_overdue":
+            fields["scan_due_at"] = AT
     ConsentFactory(client=client, **fields)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -32,9 +33,10 @@ from audit.models import AccessEvent
 from clients.models import ServiceNeed
 from clients.services import service_need_document
 from consent.models import Consent
-from consent.services import consent_record, consent_withdraw
+from consent.services import consent_record, consent_scan_attach, consent_withdraw
 from sign_in.two_factor import two_factor_reset
 from tests.access.test_unlock import lock
+from tests.consent.conftest import pdf_bytes
 from tests.factories import (
     MunicipalityFactory,
     client_group,
@@ -76,6 +78,11 @@ def office(setting, access_admin):
         grant=grant,
         application=application,
     )
+
+
+@pytest.fixture(autouse=True)
+def scan_root(settings, tmp_path):
+    settings.CONSENT_SCAN_ROOT = str(tmp_path / "scans")
 
 
 def _scope(municipality, **changes) -> GrantScope:
@@ -132,6 +139,16 @@ CASES = {
         run=lambda o: consent_withdraw(actor=o.worker, consent=o.consent, channel="phone"),
         events=lambda o: [(Action.CONSENT_WITHDRAWN, o.consent)],
         state=lambda o: list(Consent.objects.values_list("pk", "status")),
+    ),
+    "consent_scan_attach": Case(
+        run=lambda o: consent_scan_attach(
+            actor=o.worker,
+            consent=o.consent,
+            scan=SimpleUploadedFile("s.pdf", pdf_bytes()),
+            scan_content_type="application/pdf",
+        ),
+        events=lambda o: [(Action.CONSENT_SCAN_ATTACHED, o.consent)],
+        state=lambda o: list(Consent.objects.values_list("pk", "scan", "scan_due_at")),
     ),
     "access_application_submit": Case(
         run=lambda o: access_application_submit(
@@ -285,6 +302,7 @@ def test_every_change_code_has_a_case_or_is_written_elsewhere():
         Action.SERVICE_NEED_DOCUMENTED,
         Action.CONSENT_RECORDED,
         Action.CONSENT_WITHDRAWN,
+        Action.CONSENT_SCAN_ATTACHED,
         Action.APPLICATION_SUBMITTED,
         Action.APPLICATION_APPROVED,
         Action.APPLICATION_REJECTED,

@@ -35,6 +35,8 @@ CONSENT_REQUEST_CONSENT_FIELDS = {
     "signed_on",
     "valid_until",
     "withdrawn_at",
+    "scanned",
+    "scan_due_at",
 }
 
 
@@ -95,7 +97,7 @@ def test_the_consent_request_pages_show_nothing_but_its_fields(worker_client, as
         "Työkokemus",  # which data
         "Työkokeilu",  # for what purpose
         'class="history-details"',
-        "/scan/",
+        '/scan/"',  # a scan's download link
     ]
     for value in hidden:
         assert value not in text, value
