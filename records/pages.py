@@ -9,7 +9,6 @@ record, or answers with the refusal, so no view branches on "record or response"
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from access.policy import REASON_EXPLANATIONS, Action, Section
@@ -62,7 +61,7 @@ def client_page(
                     details=look_details,
                 )
             except ClientNotFound:
-                raise Http404 from None
+                return client_not_found(request)
             except AccessDenied as denied:
                 return denied_page(request, denied)
             except AccessLogUnavailable:
@@ -104,10 +103,20 @@ def refuse_stranger(request, client_id: int):
             actor=request.user, client_id=client_id, context=RequestContext.from_request(request)
         )
     except ClientNotFound:
-        raise Http404 from None
+        return client_not_found(request)
     except AccessLogUnavailable:
         return access_log_unavailable(request)
     return None
+
+
+def client_not_found(request):
+    """The app's own 404 page, rendered here rather than by raising Http404.
+
+    With DEBUG on, Django answers a raised Http404 with its English technical page, which
+    names the URL patterns; a newcomer trying a client outside their grants (as the README
+    suggests) should see what a user sees. The answer is the same 404 as for a missing client.
+    """
+    return render(request, "404.html", {"request_path": request.path}, status=404)
 
 
 def denied_page(request, denied: AccessDenied):
