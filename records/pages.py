@@ -75,11 +75,24 @@ def client_page(
 
 
 def client_purpose_page(view):
-    """A page about one client that shows nothing of them: a stranger gets the same 404."""
+    """A page about one client, shown before any decision: a stranger gets the same 404.
+
+    The view gets `client_name`: the name when the door says the page may show it, else "".
+    """
 
     @wraps(view)
     def page(request, client_id: int, **kwargs):
-        return refuse_stranger(request, client_id) or view(request, client_id, **kwargs)
+        try:
+            client_name = client_known_to(
+                actor=request.user,
+                client_id=client_id,
+                context=RequestContext.from_request(request),
+            )
+        except ClientNotFound:
+            return client_not_found(request)
+        except AccessLogUnavailable:
+            return access_log_unavailable(request)
+        return view(request, client_id, client_name=client_name, **kwargs)
 
     setattr(page, CLIENT_PAGE, True)
     return page
@@ -124,7 +137,11 @@ def denied_page(request, denied: AccessDenied):
     return render(
         request,
         "clients/denied.html",
-        {"explanations": explanations, "decision": denied.decision},
+        {
+            "explanations": explanations,
+            "decision": denied.decision,
+            "client_name": denied.client_name,
+        },
         status=403,
     )
 
