@@ -68,14 +68,20 @@ lock: $(VENV)/.dev-deps
 	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.12 --universal --generate-hashes --no-header -o requirements/run.txt
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.12 --universal --generate-hashes --no-header -o requirements/dev.txt
 
-# For developers: refresh the vendored Helsinki Design System CSS from the npm registry.
+# For developers: refresh the vendored Helsinki Design System CSS, and axe-core (which only the
+# browser tests inject, to check every page's accessibility), from the npm registry.
 HDS_VERSION ?= 5.2.2
+AXE_VERSION ?= 4.14.1
 vendor:
 	rm -rf var/hds && mkdir -p var/hds
 	cd var/hds && npm pack --silent hds-core@$(HDS_VERSION) && tar xzf hds-core-$(HDS_VERSION).tgz
 	cp var/hds/package/lib/base.min.css static/vendor/hds-core/
 	cp var/hds/package/lib/components/all.min.css static/vendor/hds-core/components/
 	cp var/hds/package/LICENSE static/vendor/hds-core/LICENSE
+	rm -rf var/axe && mkdir -p var/axe static/vendor/axe-core
+	cd var/axe && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-$(AXE_VERSION).tgz
+	cp var/axe/package/axe.min.js static/vendor/axe-core/
+	cp var/axe/package/LICENSE var/axe/package/LICENSE-3RD-PARTY.txt static/vendor/axe-core/
 
 clean:
 	rm -rf $(VENV) var

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from access.models import User
@@ -30,7 +30,7 @@ from audit.context import RequestContext
 from audit.models import AccessEvent
 from audit.services import CLIENT_NOT_FOUND, ITEM_NOT_FOUND, look_record
 from clients.identity_code import IdentityCode
-from clients.models import Client
+from clients.models import Client, Referral
 from records.sections import PROVIDERS
 
 SEARCH_RESULT_LIMIT = 50
@@ -49,11 +49,17 @@ class ClientNotFound(Exception):
 
 
 class AccessDenied(Exception):
-    """The client is known to the actor, but a condition fails. Carries the decision."""
+    """The client is known to the actor, but a condition fails. Carries the decision.
 
-    def __init__(self, decision: Decision):
+    And the client's name, so that the refusal says whom it is about: the attempt is logged with
+    the client before the name is shown, and a client the actor may not know exists is never
+    refused this way (ClientNotFound).
+    """
+
+    def __init__(self, decision: Decision, client_name: str = ""):
         super().__init__(", ".join(decision.reasons))
         self.decision = decision
+        self.client_name = client_name
 
 
 class ItemNotFound(Exception):
@@ -143,12 +149,14 @@ def open_client(
     at = at or timezone.now()
     decision = record = None
     item_missing = False
+    client_name = ""
     try:
         with transaction.atomic():
             client = Client.objects.select_related("home_municipality").filter(pk=client_id).first()
             if client is None:
                 _log_missing_client(actor=actor, client_id=client_id, context=context, at=at)
             else:
+                client_name = client.full_name
                 decision = decide(
                     actor=actor, client=client, purpose=_code(purpose), action=action, at=at
                 )
@@ -185,7 +193,7 @@ def open_client(
     if item_missing:
         raise ItemNotFound
     if record is None:
-        raise AccessDenied(decision)
+        raise AccessDenied(decision, client_name=client_name)
     return record
 
 
@@ -209,15 +217,25 @@ def may(
 
 def client_known_to(
     *, actor: User, client_id: int, context: RequestContext, at: datetime.datetime | None = None
-) -> None:
+) -> str:
     """Raise ClientNotFound, and log the attempt, unless `actor` may know the client exists.
 
-    For pages that show nothing about the client (such as choosing a purpose) but must still
-    answer a stranger exactly as they would answer for a missing client.
+    For pages shown before any decision (choosing a purpose) that must still answer a stranger
+    exactly as they would answer for a missing client. Returns the client's name when the actor
+    may open the client's record now but for the purpose, else "": the name of a client on the
+    actor's caseload is one the caseload already shows them (and listing it is logged), so
+    naming that client here tells nothing new and needs no look of its own. Any other client
+    is named only on the refusal, after the decision has been logged.
     """
     at = at or timezone.now()
     if clients_visible_to(actor, at=at).filter(pk=client_id).exists():
-        return
+        openable = (
+            clients_openable_by(actor, at=at)
+            .filter(pk=client_id)
+            .values_list("first_names", "last_name")
+            .first()
+        )
+        return " ".join(openable) if openable else ""
     try:
         with transaction.atomic():
             client = Client.objects.filter(pk=client_id).first()
@@ -322,9 +340,19 @@ def caseload_listed(*, actor: User, context: RequestContext, clients: list[Clien
 
 def caseload(actor: User, *, at: datetime.datetime | None = None) -> QuerySet[Client]:
     """The clients the actor may open now, with when their viewing consent ends (if it does)
-    and when its scan is due (if it still awaits one)."""
+    and when its scan is due (if it still awaits one).
+
+    Each with `active_referrals`: the referrals in force, with their client group tags.
+    """
     at = at or timezone.now()
-    newest = newest_viewing_consents(timezone.localdate(at)).filter(client=OuterRef("pk"))
+    today = timezone.localdate(at)
+    newest = newest_viewing_consents(today).filter(client=OuterRef("pk"))
+    active_referrals = (
+        Referral.objects.filter(referred_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
+        .select_related("group")
+        .order_by("group__code", "pk")
+    )
     return (
         clients_openable_by(actor, at=at)
         .select_related("home_municipality")
@@ -332,6 +360,7 @@ def caseload(actor: User, *, at: datetime.datetime | None = None) -> QuerySet[Cl
             consent_valid_until=Subquery(newest.values("valid_until")[:1]),
             consent_scan_due_at=Subquery(newest.filter(scan="").values("scan_due_at")[:1]),
         )
+        .prefetch_related(Prefetch("referrals", active_referrals, to_attr="active_referrals"))
         .order_by("last_name", "first_names", "pk")
     )
 

@@ -94,7 +94,16 @@ def consent_new(request, record: ClientRecord):
         )
         messages.success(request, _("The client's answer has been recorded."))
         return redirect("consent:list", client_id=client.pk)
-    return render(request, "consent/new.html", {"record": record, "form": form, "refusal": refusal})
+    return render(
+        request,
+        "consent/new.html",
+        {
+            "record": record,
+            "form": form,
+            "refusal": refusal,
+            "health_kind": Consent.Kind.HEALTH_DISCLOSURE,
+        },
+    )
 
 
 def _refusal_to_record(request, form: ConsentRecordForm) -> Reason | None:

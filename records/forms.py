@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from access.purposes import Purpose
 from atmt.forms import HdsFormMixin
 from clients.identity_code import parse_identity_code
+from clients.models import ClientGroup
 
 
 class ClientSearchForm(HdsFormMixin, forms.Form):
@@ -46,4 +47,24 @@ class PurposeForm(HdsFormMixin, forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Do not write anything about the client's health or other sensitive data."),
+    )
+
+
+class CaseloadFilterForm(HdsFormMixin, forms.Form):
+    """Narrow and order the caseload, sent with GET so that a page can be linked and paged."""
+
+    SORT_NAME = "name"
+    SORT_CONSENT_END = "consent_end"
+
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    client_group = forms.ModelChoiceField(
+        label=_("Client group"),
+        queryset=ClientGroup.objects.all(),
+        required=False,
+        empty_label=_("All"),
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[(SORT_NAME, _("By name")), (SORT_CONSENT_END, _("Consent ending first"))],
     )

@@ -9,7 +9,6 @@ record, or answers with the refusal, so no view branches on "record or response"
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import Http404
 from django.shortcuts import redirect, render
 
 from access.policy import REASON_EXPLANATIONS, Action, Section
@@ -66,7 +65,7 @@ def client_page(
                     item=kwargs[item] if item else None,
                 )
             except (ClientNotFound, ItemNotFound):
-                raise Http404 from None
+                return client_not_found(request)
             except AccessDenied as denied:
                 return denied_page(request, denied)
             except AccessLogUnavailable:
@@ -80,11 +79,24 @@ def client_page(
 
 
 def client_purpose_page(view):
-    """A page about one client that shows nothing of them: a stranger gets the same 404."""
+    """A page about one client, shown before any decision: a stranger gets the same 404.
+
+    The view gets `client_name`: the name when the door says the page may show it, else "".
+    """
 
     @wraps(view)
     def page(request, client_id: int, **kwargs):
-        return refuse_stranger(request, client_id) or view(request, client_id, **kwargs)
+        try:
+            client_name = client_known_to(
+                actor=request.user,
+                client_id=client_id,
+                context=RequestContext.from_request(request),
+            )
+        except ClientNotFound:
+            return client_not_found(request)
+        except AccessLogUnavailable:
+            return access_log_unavailable(request)
+        return view(request, client_id, client_name=client_name, **kwargs)
 
     setattr(page, CLIENT_PAGE, True)
     return page
@@ -108,10 +120,20 @@ def refuse_stranger(request, client_id: int):
             actor=request.user, client_id=client_id, context=RequestContext.from_request(request)
         )
     except ClientNotFound:
-        raise Http404 from None
+        return client_not_found(request)
     except AccessLogUnavailable:
         return access_log_unavailable(request)
     return None
+
+
+def client_not_found(request):
+    """The app's own 404 page, rendered here rather than by raising Http404.
+
+    With DEBUG on, Django answers a raised Http404 with its English technical page, which
+    names the URL patterns; a newcomer trying a client outside their grants (as the README
+    suggests) should see what a user sees. The answer is the same 404 as for a missing client.
+    """
+    return render(request, "404.html", {"request_path": request.path}, status=404)
 
 
 def denied_page(request, denied: AccessDenied):
@@ -119,7 +141,11 @@ def denied_page(request, denied: AccessDenied):
     return render(
         request,
         "clients/denied.html",
-        {"explanations": explanations, "decision": denied.decision},
+        {
+            "explanations": explanations,
+            "decision": denied.decision,
+            "client_name": denied.client_name,
+        },
         status=403,
     )
 

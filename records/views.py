@@ -3,8 +3,10 @@
 import datetime
 
 from django.core.paginator import Paginator
+from django.db.models import F, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from access.decorators import role_required
@@ -20,7 +22,7 @@ from records.accessors import (
     caseload_listed,
     find_clients,
 )
-from records.forms import ClientSearchForm, PurposeForm
+from records.forms import CaseloadFilterForm, ClientSearchForm, PurposeForm
 from records.pages import (
     access_log_unavailable,
     client_page,
@@ -38,7 +40,29 @@ CONSENT_SCAN_WARNING = datetime.timedelta(days=7)
 
 @role_required(Role.CASE_WORKER)
 def caseload_list(request):
-    page = Paginator(caseload(request.user), CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The door decides which clients are listed; the filters only narrow and order that list.
+    clients = caseload(request.user)
+    filters = CaseloadFilterForm(request.GET)
+    kept: dict[str, str] = {}
+    if filters.is_valid():
+        if name := filters.cleaned_data["name"].strip():
+            clients = clients.filter(Q(last_name__icontains=name) | Q(first_names__icontains=name))
+            kept["name"] = name
+        if group := filters.cleaned_data["client_group"]:
+            today = timezone.localdate()
+            # One referral in force with the group: the conditions in one filter() share a join.
+            clients = clients.filter(
+                Q(referrals__ended_on__isnull=True) | Q(referrals__ended_on__gt=today),
+                referrals__group=group,
+                referrals__referred_on__lte=today,
+            ).distinct()
+            kept["client_group"] = str(group.pk)
+        if filters.cleaned_data["sort"] == CaseloadFilterForm.SORT_CONSENT_END:
+            clients = clients.order_by(
+                F("consent_valid_until").asc(nulls_last=True), "last_name", "first_names", "pk"
+            )
+            kept["sort"] = CaseloadFilterForm.SORT_CONSENT_END
+    page = Paginator(clients, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
     try:
         caseload_listed(
             actor=request.user,
@@ -53,6 +77,9 @@ def caseload_list(request):
         "clients/caseload.html",
         {
             "page": page,
+            "filters": filters,
+            "filter_query": urlencode(kept),
+            "filtered": bool(kept.keys() - {"sort"}),
             "expiry_warning_from": now + CONSENT_EXPIRY_WARNING,
             "scan_warning_from": now + CONSENT_SCAN_WARNING,
         },
@@ -81,7 +108,7 @@ def client_search(request):
 
 @client_purpose_page
 @require_http_methods(["GET", "POST"])
-def purpose_choose(request, client_id: int):
+def purpose_choose(request, client_id: int, client_name: str):
     stated = stated_purpose(request, client_id)
     initial = {"purpose": stated.code, "note": stated.note} if stated else None
     form = PurposeForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -89,7 +116,11 @@ def purpose_choose(request, client_id: int):
         purpose = StatedPurpose(form.cleaned_data["purpose"], form.cleaned_data["note"])
         remember_purpose(request, client_id, purpose)
         return redirect("clients:record", client_id=client_id)
-    return render(request, "clients/purpose.html", {"form": form, "client_id": client_id})
+    return render(
+        request,
+        "clients/purpose.html",
+        {"form": form, "client_id": client_id, "client_name": client_name},
+    )
 
 
 @client_page()

@@ -153,3 +153,55 @@ def _groups(role):
     from django.contrib.auth.models import Group
 
     return Group.objects.filter(name=role.value)
+
+
+def midnight_in_finland(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def test_a_pending_application_shows_who_applied_for_what_and_when(client, access_admin, applied):
+    client.force_login(access_admin)
+    last_day = TODAY + datetime.timedelta(days=179)
+
+    overview = client.get("/access-rights/")
+    decide = client.get(f"/access-rights/applications/{applied.pk}/")
+
+    for response in (overview, decide):
+        text = response.text
+        assert applied.applied_by.get_full_name() in text
+        assert (
+            applied.applied_at.astimezone(timezone.get_current_timezone()).strftime(
+                "%-d.%-m.%Y %H:%M"
+            )
+            in text
+        )
+        assert applied.municipality.name in text
+        assert all(group.name in text for group in applied.client_groups.all())
+        assert applied.get_authority_display() in text
+        assert f"{last_day:%-d.%-m.%Y}" in text
+    assert 'data-testid="pending-applications"' in overview.text
+    assert 'data-testid="applied-for"' in decide.text
+
+
+def test_a_grants_last_day_is_the_day_before_it_stops(client, access_admin):
+    first_day = timezone.localdate() - datetime.timedelta(days=10)
+    last_day = timezone.localdate() + datetime.timedelta(days=60)
+    grant = AccessGrantFactory(
+        grantee=UserFactory(first_name="Ville", last_name="Voimassa"),
+        valid_from=midnight_in_finland(first_day),
+        valid_until=midnight_in_finland(last_day + datetime.timedelta(days=1)),
+    )
+    client.force_login(access_admin)
+    shown = f"{first_day:%-d.%-m.%Y} \N{EN DASH} {last_day:%-d.%-m.%Y}"
+    day_after = f"{last_day + datetime.timedelta(days=1):%-d.%-m.%Y}"
+
+    for path in (
+        "/access-rights/",
+        f"/access-rights/users/{grant.grantee.pk}/",
+        f"/access-rights/grants/{grant.pk}/change/",
+        f"/access-rights/grants/{grant.pk}/revoke/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert shown in response.text, path
+        assert day_after not in response.text, path

@@ -60,3 +60,30 @@ def test_makemessages_would_add_no_entry(tmp_path):
     assert added == {language: [] for language in CATALOGUE_LANGUAGES}, (
         "Run `make messages-update` and translate the new entries"
     )
+
+
+def test_swedish_names_an_access_right_one_way_only():
+    """An access right is a "behörighet" everywhere in Swedish, never an "åtkomsträtt"."""
+    catalogue = polib.pofile(str(catalogue_path(PROJECT_ROOT, "sv")))
+    active = [entry for entry in catalogue if not entry.obsolete]
+
+    def texts(entry) -> list[str]:
+        return [entry.msgstr, *entry.msgstr_plural.values()]
+
+    other_terms = [
+        entry.msgid
+        for entry in active
+        if any("åtkomsträtt" in text.lower() for text in texts(entry))
+    ]
+    about_access_rights = [
+        entry for entry in active if "access right" in (entry.msgid + entry.msgid_plural).lower()
+    ]
+    without_the_term = [
+        entry.msgid
+        for entry in about_access_rights
+        if not all("behörighet" in text.lower() for text in texts(entry) if text)
+    ]
+
+    assert about_access_rights
+    assert other_terms == []
+    assert without_the_term == []

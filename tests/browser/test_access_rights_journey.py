@@ -83,7 +83,13 @@ def test_apply_approve_narrower_use_and_revoke(
     admin.goto(f"{live_server.url}/")
     sign_in(admin, "paakayttaja", demo_clients)
     nav_link(admin, "Käyttöoikeudet").click()
-    admin.get_by_role("link", name=re.compile(r"^Uuno Uusi: Joensuu")).click()
+    application = (
+        admin.get_by_test_id("pending-applications").get_by_role("row").filter(has_text="Uuno Uusi")
+    )
+    # Who applied, for what and when, before the administrator opens the application.
+    expect(application).to_contain_text(f"Joensuu: {LONG_TERM}; {OHJAAMO}")
+    expect(application).to_contain_text(today.strftime("%-d.%-m.%Y"))
+    application.get_by_role("link", name=re.compile(r"Uuno Uusi$")).click()
     expect(heading(admin)).to_have_text("Hakemuksen ratkaiseminen")
     expect(admin.get_by_label(LONG_TERM)).to_be_checked()
     admin.locator("label").get_by_text(LONG_TERM, exact=True).click()

@@ -35,12 +35,18 @@ def test_first_visit_asks_for_the_purpose_and_logs_nothing(worker_client, settin
 
 
 @pytest.mark.rule("000-4-purpose")
-def test_purpose_page_shows_nothing_about_the_client(worker_client, setting):
+def test_purpose_page_shows_nothing_about_the_client_but_a_caseload_clients_name(
+    worker_client, setting
+):
+    """Only the name the caseload already shows (tests/records/test_pages_people_use.py)."""
     response = worker_client.get(f"/clients/{setting.openable.pk}/purpose/")
+    refused = worker_client.get(f"/clients/{setting.without_consent.pk}/purpose/")
 
     assert response.status_code == 200
-    assert setting.openable.last_name not in response.text
     assert setting.openable.identity_code not in response.text
+    assert setting.openable.birth_date.isoformat() not in response.text
+    assert setting.without_consent.last_name not in refused.text
+    assert AccessEvent.objects.count() == 0
 
 
 @pytest.mark.rule("000-6-views-logged", "000-4-purpose", "004-3-categories")
@@ -110,8 +116,10 @@ def test_other_failing_conditions_show_nothing_but_the_explanation(worker_client
     assert response.status_code == 403
     assert "Pyydä työvoimaviranomaista dokumentoimaan asiakkaan palveluntarve." in response.text
     assert "Pyydä asiakasta allekirjoittamaan suostumuslomake." in response.text
-    assert setting.without_consent.last_name not in response.text
+    # The refusal names whom it is about (the attempt is logged first), and nothing more.
+    assert setting.without_consent.full_name in response.text
     assert setting.without_consent.identity_code not in response.text
+    assert setting.without_consent.birth_date.strftime("%-d.%-m.%Y") not in response.text
     event = AccessEvent.objects.get()
     assert event.decision == AccessEvent.Decision.DENIED
     assert event.sections == []

@@ -181,3 +181,15 @@ def test_another_clients_consent_cannot_be_reached_through_this_client(
     response = worker_client.get(consents_url(without_consent, f"{others.pk}/withdraw/"))
 
     assert response.status_code == 404
+
+
+def test_the_health_data_fields_are_marked_for_the_script_that_shows_them_for_that_kind(
+    worker_client, without_consent
+):
+    """The page names the kind that needs them; consent/health_fields.js hides them otherwise
+    (tests/browser/test_pages_people_use.py), and the server still requires them for it."""
+    response = worker_client.get(consents_url(without_consent, "new/"))
+
+    assert f'data-health-fields="{Consent.Kind.HEALTH_DISCLOSURE}"' in response.text
+    assert "/static/consent/health_fields.js" in response.text
+    assert "<script>" not in response.text

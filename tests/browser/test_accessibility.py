@@ -1,0 +1,171 @@
+"""axe-core on every page each role reaches: no serious or critical violation anywhere.
+
+One walk a role, signed in once, straight to each page's address; the few pages that need a
+choice first (the purpose, a search) get it as a person would give it. The violations of the
+whole walk are reported together. Not walked yet: the re-authentication page before a decision
+(sign-in/confirm/) and the locked-out page.
+"""
+
+import base64
+import datetime
+
+import pytest
+from django.utils import timezone
+from django_otp.oath import totp
+from playwright.sync_api import Page, expect
+
+from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
+from access.roles import Role
+from clients.models import Client, ClientGroup, Municipality
+from consent.models import Consent
+from demo.clients import DEMO_SPECIAL_CLIENTS
+from tests.browser.axe import accessibility_violations
+from tests.browser.conftest import DESKTOP_VIEWPORT
+from tests.browser.steps import heading, sign_in, sign_in_with_password
+from tests.browser.test_client_record_journey import (
+    forgive_refusal,
+    search_by_identity_code,
+    state_purpose,
+)
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.browser
+
+# A tablet's width too: there the wide tables scroll inside their containers.
+CHECKED_VIEWPORTS = (DESKTOP_VIEWPORT, {"width": 800, "height": 800})
+SPECIAL = {special.name: special for special in DEMO_SPECIAL_CLIENTS}
+KAIKKONEN = SPECIAL["Kalle Kaikkonen"]
+RYYNANEN = SPECIAL["Raimo Ryynänen"]
+
+
+class Walk:
+    """Visits pages and gathers what axe finds on each."""
+
+    def __init__(self, page: Page, base_url: str, screenshot_dir, role: str):
+        self.page, self.base_url, self.role = page, base_url, role
+        self.screenshot_dir = screenshot_dir
+        self.violations: list[str] = []
+
+    def check(self, name: str) -> None:
+        """Check the page at the desktop width and at a tablet's, where wide tables scroll."""
+        self.page.wait_for_load_state()
+        self.page.screenshot(path=self.screenshot_dir / f"axe-{self.role}-{name}.png")
+        for viewport in CHECKED_VIEWPORTS:
+            self.page.set_viewport_size(viewport)
+            self.violations += accessibility_violations(self.page)
+        self.page.set_viewport_size(DESKTOP_VIEWPORT)
+
+    def visit(self, name: str, path: str) -> None:
+        self.page.goto(f"{self.base_url}{path}")
+        self.check(name)
+
+    def assert_clean(self) -> None:
+        assert self.violations == [], "axe-core found:\n" + "\n".join(self.violations)
+
+
+def client_id(special) -> int:
+    return Client.objects.get(identity_code=special.identity_code).pk
+
+
+def test_sign_in_pages_have_no_serious_accessibility_violation(
+    page: Page, other_page: Page, live_server, demo_users, screenshot_dir
+):
+    walk = Walk(page, live_server.url, screenshot_dir, "sign-in")
+    walk.visit("login", "/sign-in/")
+    sign_in_with_password(page, "ohjaaja", demo_users)
+    expect(heading(page)).to_have_text("Kertakäyttökoodi")
+    walk.check("code")
+
+    UserFactory(username="uusi", first_name="Uuno", last_name="Uusi", roles=[Role.SUPERVISOR])
+    other = other_page
+    other.goto(f"{live_server.url}/sign-in/")
+    sign_in_with_password(other, "uusi", TEST_PASSWORD)
+    expect(heading(other)).to_have_text("Ota kaksivaiheinen tunnistautuminen käyttöön")
+    walk.page = other
+    walk.check("enrol")
+    typed_key = other.get_by_test_id("manual-key").inner_text().replace(" ", "")
+    other.get_by_label("Kertakäyttökoodi").fill(f"{totp(base64.b32decode(typed_key)):06d}")
+    other.get_by_role("button", name="Vahvista").click()
+    expect(heading(other)).to_have_text("Varakoodit")
+    walk.check("recovery-codes")
+    walk.assert_clean()
+
+
+def test_case_worker_pages_have_no_serious_accessibility_violation(
+    page: Page, live_server, demo_clients, screenshot_dir, browser_errors
+):
+    walk = Walk(page, live_server.url, screenshot_dir, "case-worker")
+    page.goto(f"{live_server.url}/")
+    sign_in(page, "ohjaaja", demo_clients)
+    walk.check("home")
+    walk.visit("caseload", "/clients/")
+    walk.visit("search", "/clients/search/")
+    search_by_identity_code(page, KAIKKONEN)
+    walk.check("search-results")
+
+    kalle = client_id(KAIKKONEN)
+    walk.visit("purpose", f"/clients/{kalle}/purpose/")
+    state_purpose(page)
+    walk.check("record")
+    walk.visit("consents", f"/clients/{kalle}/consents/")
+    walk.visit("consent-new", f"/clients/{kalle}/consents/new/")
+    consent = Consent.objects.filter(client_id=kalle).order_by("-pk").first()
+    assert consent is not None
+    walk.visit("consent-withdraw", f"/clients/{kalle}/consents/{consent.pk}/withdraw/")
+    walk.visit("apply", "/access-rights/apply/")
+
+    raimo = client_id(RYYNANEN)
+    page.goto(f"{live_server.url}/clients/{raimo}/purpose/")
+    state_purpose(page)
+    walk.check("denied")
+    forgive_refusal(browser_errors, f"{live_server.url}/clients/{raimo}/")
+    walk.assert_clean()
+
+
+def test_supervisor_pages_have_no_serious_accessibility_violation(
+    page: Page, live_server, demo_clients, screenshot_dir
+):
+    walk = Walk(page, live_server.url, screenshot_dir, "supervisor")
+    page.goto(f"{live_server.url}/")
+    sign_in(page, "esihenkilo", demo_clients)
+    walk.check("home")
+    walk.visit("access-log", "/access-log/")
+    walk.visit("apply", "/access-rights/apply/")
+    walk.assert_clean()
+
+
+def test_access_administrator_pages_have_no_serious_accessibility_violation(
+    page: Page, live_server, demo_clients, screenshot_dir
+):
+    worker = User.objects.get(username="ohjaaja")
+    now = timezone.now()
+    application = AccessApplication.objects.create(
+        applicant=worker,
+        applied_by=worker,
+        municipality=Municipality.objects.get(code="167"),
+        authority=AccessApplication.Authority.VIEW,
+        valid_from=now,
+        valid_until=now + datetime.timedelta(days=60),
+        tasks="Ohjaamon nuorten ohjaus",
+    )
+    application.client_groups.set(ClientGroup.objects.all()[:1])
+    grant = AccessGrant.objects.filter(grantee=worker).order_by("pk").first()
+    agreement = WorkerAgreement.objects.filter(worker=worker).order_by("pk").first()
+    assert grant is not None and agreement is not None
+
+    walk = Walk(page, live_server.url, screenshot_dir, "access-admin")
+    page.goto(f"{live_server.url}/")
+    sign_in(page, "paakayttaja", demo_clients)
+    walk.check("home")
+    walk.visit("overview", "/access-rights/")
+    walk.visit("decide", f"/access-rights/applications/{application.pk}/")
+    walk.visit("change", f"/access-rights/grants/{grant.pk}/change/")
+    walk.visit("revoke", f"/access-rights/grants/{grant.pk}/revoke/")
+    walk.visit("users", "/access-rights/users/")
+    walk.visit("user", f"/access-rights/users/{worker.pk}/")
+    walk.visit("agreement-new", "/access-rights/agreements/new/")
+    walk.visit("agreement-terminate", f"/access-rights/agreements/{agreement.pk}/terminate/")
+    walk.visit("agreement-duties", f"/access-rights/agreements/{agreement.pk}/duties-changed/")
+    walk.visit("locked-accounts", "/access-rights/locked-accounts/")
+    walk.visit("two-factor-reset", f"/access-rights/users/{worker.pk}/two-factor-reset/")
+    walk.assert_clean()
