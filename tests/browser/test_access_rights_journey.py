@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from access.roles import Role
-from clients.models import Municipality
+from clients.models import Client, Municipality
 from demo.clients import DEMO_SPECIAL_CLIENTS
 from tests.browser.steps import heading, sign_in
 from tests.browser.test_client_record_journey import (
@@ -23,6 +23,7 @@ from tests.browser.test_client_record_journey import (
     nav_link,
     open_from_results,
     search_by_identity_code,
+    state_purpose,
 )
 from tests.factories import TEST_PASSWORD, UserFactory, WorkerAgreementFactory
 from tests.sign_in import authenticator
@@ -110,9 +111,14 @@ def test_apply_approve_narrower_use_and_revoke(
     expect(heading(worker)).to_have_text(KAIKKONEN.name)
     record_url = worker.url
     screenshot(worker, "4-record-in-scope-fi")
+    # Ryynänen is not referred to Uuno's service: the search says only that, and his record,
+    # reached by its address, is refused.
     nav_link(worker, "Hae asiakasta").click()
     search_by_identity_code(worker, RYYNANEN)
-    open_from_results(worker, RYYNANEN)
+    expect(worker.get_by_role("heading", name="Ei ohjattu palveluusi")).to_be_visible()
+    ryynanen = Client.objects.get(identity_code=RYYNANEN.identity_code)
+    worker.goto(f"{live_server.url}/clients/{ryynanen.pk}/")
+    state_purpose(worker)
     expect(heading(worker)).to_have_text("Tietoja ei voi avata")
     expect(worker.locator("body")).not_to_contain_text(RYYNANEN.identity_code)
     forgive_refusal(browser_errors, worker.url)
