@@ -14,7 +14,7 @@ class SignInForm(HdsFormMixin, AuthenticationForm):
 class OneTimeCodeForm(HdsFormMixin, forms.Form):
     code = forms.CharField(
         label=_("One-time code"),
-        max_length=32,
+        max_length=64,
         help_text=_("Six digits from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}

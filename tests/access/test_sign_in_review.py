@@ -1,0 +1,134 @@
+"""What the outside review of sign-in found (issue 10): one code signs in once, recovery codes
+carry enough bits and are kept as keyed hashes, and the session id changes with its trust."""
+
+import math
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client as PasswordOnlyClient
+from django_otp.plugins.otp_static.models import StaticToken
+
+from access.roles import Role
+from sign_in.two_factor import (
+    RECOVERY_CODE_ALPHABET,
+    RECOVERY_CODE_LENGTH,
+    code_matches,
+    recovery_codes_issue,
+)
+from tests.factories import TEST_PASSWORD, UserFactory
+from tests.sign_in import authenticator, code_now
+
+SIGN_IN = "/sign-in/"
+CODE = "/sign-in/code/"
+CONFIRM = "/sign-in/confirm/"
+RACERS = 12
+
+
+def signed_in_with_password(user) -> PasswordOnlyClient:
+    session = PasswordOnlyClient()
+    session.post(SIGN_IN, {"username": user.username, "password": TEST_PASSWORD})
+    return session
+
+
+def race(sessions, code) -> list[str]:
+    """Post the same code from every session at the same moment; where each answer leads.
+
+    The one accepted goes on to the page asked for; the others stay on the code page (200) or,
+    once wrong codes have locked the account, are sent back to the sign-in page.
+    """
+    start = threading.Barrier(len(sessions))
+    answers: list[str] = []
+
+    def post(session):
+        try:
+            start.wait()
+            answer = session.post(CODE, {"code": code, "next": "/"})
+            answers.append(answer.url if answer.status_code == 302 else str(answer.status_code))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(session,)) for session in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def on_postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("rows are locked for update on PostgreSQL only")
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_the_same_code_raced_from_many_sessions_signs_in_once(transactional_db):
+    on_postgresql_only()
+    user = UserFactory(username="racer", roles=[Role.SUPERVISOR])
+    authenticator(user)
+    sessions = [signed_in_with_password(user) for _ in range(RACERS)]
+
+    answers = race(sessions, code_now(user))
+
+    assert answers.count("/") == 1
+    assert len(answers) == RACERS
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_the_same_recovery_code_raced_from_many_sessions_signs_in_once(transactional_db):
+    on_postgresql_only()
+    user = UserFactory(username="racer", roles=[Role.SUPERVISOR])
+    authenticator(user)
+    codes = recovery_codes_issue(user)
+    sessions = [signed_in_with_password(user) for _ in range(RACERS)]
+
+    answers = race(sessions, codes[0])
+
+    assert answers.count("/") == 1
+    assert StaticToken.objects.filter(device__user=user).count() == len(codes) - 1
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_a_recovery_code_carries_at_least_112_bits(case_worker):
+    codes = recovery_codes_issue(case_worker)
+
+    for code in codes:
+        symbols = code.replace("-", "")
+        assert len(symbols) == RECOVERY_CODE_LENGTH
+        assert set(symbols) <= set(RECOVERY_CODE_ALPHABET)
+    assert RECOVERY_CODE_LENGTH * math.log2(len(set(RECOVERY_CODE_ALPHABET))) >= 112
+    assert len(set(codes)) == len(codes)
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_recovery_codes_are_kept_as_hashes_keyed_by_the_secret_key(case_worker, settings):
+    codes = recovery_codes_issue(case_worker)
+    stored = set(StaticToken.objects.values_list("token", flat=True))
+
+    assert not any(code.replace("-", "") in stored for code in codes)
+    settings.SECRET_KEY = "another-" * 8  # a copy of the database without the key
+    assert code_matches(case_worker, codes[0]) is None
+    assert StaticToken.objects.count() == len(codes)  # nothing used up
+
+
+def test_the_session_id_changes_at_the_code_step(password_only_client, supervisor):
+    authenticator(supervisor)
+    password_only_client.post(SIGN_IN, {"username": supervisor.username, "password": TEST_PASSWORD})
+    after_password = password_only_client.session.session_key
+
+    password_only_client.post(CODE, {"code": code_now(supervisor), "next": "/"})
+
+    assert password_only_client.session.session_key != after_password
+    assert password_only_client.get("/").status_code == 200
+
+
+def test_the_session_id_changes_when_the_identity_is_confirmed_again(client, supervisor):
+    client.force_login(supervisor)
+    before = client.session.session_key
+
+    response = client.post(
+        CONFIRM, {"password": TEST_PASSWORD, "code": code_now(supervisor), "next": "/"}
+    )
+
+    assert response.status_code == 302
+    assert client.session.session_key != before
