@@ -7,6 +7,7 @@ wrong passwords (django-axes), so five failures of either kind lock the account.
 """
 
 import base64
+import datetime
 import secrets
 
 import segno
@@ -25,7 +26,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.actions import Action
+from audit.models import AccessEvent
 from audit.services import change_record
+from sign_in.sessions import SIGNED_IN_AT
 
 AUTHENTICATED_AT = "atmt.authenticated_at"
 AUTHENTICATOR_NAME = "authenticator app"
@@ -40,8 +43,21 @@ RECOVERY_CODE_GROUP = 4
 RECOVERY_DIGEST_SALT = "atmt.sign_in.recovery_code"
 
 
+# Enrolment shows a new secret only to a session whose password was entered this recently, and
+# after the last reset: a session left open from before the reset, or a password-only session
+# grown old, signs in again first.
+ENROLMENT_WINDOW = datetime.timedelta(minutes=10)
+
+
 class TwoFactorRefused(Exception):
-    """The change is not allowed; the (translated) message says why."""
+    """The change is not allowed; the (translated) message says why, `code` names the reason."""
+
+    OWN_ACCOUNT = "own_account"
+    SUPERUSER = "superuser"
+
+    def __init__(self, message, *, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 def confirmed_authenticator(user: AbstractUser) -> TOTPDevice | None:
@@ -191,8 +207,42 @@ def two_factor_reset(*, actor, user: AbstractUser) -> None:
     """
     if actor.pk == user.pk:
         raise TwoFactorRefused(
-            _("Nobody resets their own two-factor sign-in; use a recovery code.")
+            _("Nobody resets their own two-factor sign-in; use a recovery code."),
+            code=TwoFactorRefused.OWN_ACCOUNT,
+        )
+    if user.is_superuser:
+        raise TwoFactorRefused(
+            _(
+                "A superuser's two-factor sign-in is not reset here: another superuser does it "
+                "on the maintenance pages."
+            ),
+            code=TwoFactorRefused.SUPERUSER,
         )
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     change_record(actor=actor, action=Action.TWO_FACTOR_RESET, target=user)
+
+
+def last_reset(user: AbstractUser) -> AccessEvent | None:
+    """The newest reset of the user's two-factor sign-in (atmt.two_factor.reset), if any."""
+    return (
+        AccessEvent.objects.filter(
+            action=Action.TWO_FACTOR_RESET,
+            target_type=user._meta.label_lower,
+            target_id=str(user.pk),
+        )
+        .select_related("actor")
+        .order_by("-occurred_at", "-pk")
+        .first()
+    )
+
+
+def may_enrol(session, reset: AccessEvent | None) -> bool:
+    """Whether this session may be shown a new secret: its password is recent, and newer than
+    the last reset of the user's two-factor sign-in."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if signed_in_at is None:
+        return False
+    if timezone.now().timestamp() - signed_in_at >= ENROLMENT_WINDOW.total_seconds():
+        return False
+    return reset is None or signed_in_at > reset.occurred_at.timestamp()

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,7 +20,9 @@ from sign_in.two_factor import (
     end_if_locked,
     enrolment_authenticator,
     enrolment_confirm,
+    last_reset,
     manual_key,
+    may_enrol,
     qr_code_svg,
     recovery_codes_left,
     second_factor_passed,
@@ -64,6 +66,14 @@ def two_factor_enrol(request):
     """First sign-in: add the authenticator app, prove it works, receive recovery codes."""
     if request.user.is_verified() or confirmed_authenticator(request.user) is not None:
         return redirect(url_with_next("two_factor_code", _next_url(request)))
+    reset = last_reset(request.user)
+    if not may_enrol(request.session, reset):
+        # A new secret only after the password again: the session may predate a reset, or its
+        # password may be old. Signing in again brings the user back here.
+        back = url_with_next("two_factor_enrol", _next_url(request))
+        logout(request)
+        messages.info(request, _("Sign in again to set up two-factor sign-in."))
+        return redirect(url_with_next("login", back))
     device = enrolment_authenticator(request.user)
     form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -82,6 +92,7 @@ def two_factor_enrol(request):
             "next": _next_url(request),
             "qr_code": qr_code_svg(device),
             "manual_key": manual_key(device),
+            "reset": reset,
         },
     )
 

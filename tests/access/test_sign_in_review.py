@@ -1,15 +1,22 @@
 """What the outside review of sign-in found (issue 10): one code signs in once, recovery codes
-carry enough bits and are kept as keyed hashes, and the session id changes with its trust."""
+carry enough bits and are kept as keyed hashes, the session id changes with its trust, and a new
+secret is shown only to a fresh sign-in."""
 
+import datetime
 import math
 import threading
 
 import pytest
 from django.db import connection
 from django.test import Client as PasswordOnlyClient
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.roles import Role
+from audit.actions import Action
+from audit.models import AccessEvent
+from sign_in.sessions import SIGNED_IN_AT
 from sign_in.two_factor import (
     RECOVERY_CODE_ALPHABET,
     RECOVERY_CODE_LENGTH,
@@ -22,6 +29,7 @@ from tests.sign_in import authenticator, code_now
 SIGN_IN = "/sign-in/"
 CODE = "/sign-in/code/"
 CONFIRM = "/sign-in/confirm/"
+ENROL = "/sign-in/enrol/"
 RACERS = 12
 
 
@@ -132,3 +140,92 @@ def test_the_session_id_changes_when_the_identity_is_confirmed_again(client, sup
 
     assert response.status_code == 302
     assert client.session.session_key != before
+
+
+# Enrolment needs the password first, and a fresh identity
+
+
+def reset_url(user) -> str:
+    return f"/access-rights/users/{user.pk}/two-factor-reset/"
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_a_session_from_before_a_reset_signs_in_again_before_it_sees_a_new_secret(
+    client, access_admin, supervisor
+):
+    authenticator(supervisor)
+    left_open = signed_in_with_password(supervisor)
+    client.force_login(access_admin)
+    client.post(reset_url(supervisor))
+
+    response = left_open.get(ENROL)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/sign-in/?next=")
+    assert "_auth_user_id" not in left_open.session  # signed out
+    assert not TOTPDevice.objects.filter(user=supervisor).exists()  # no secret made
+    fresh = signed_in_with_password(supervisor)
+    assert fresh.get(ENROL).status_code == 200
+    assert TOTPDevice.objects.filter(user=supervisor, confirmed=False).exists()
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_a_password_entered_long_ago_is_asked_again_before_a_new_secret(case_worker):
+    session = signed_in_with_password(case_worker)
+    state = session.session
+    state[SIGNED_IN_AT] = (timezone.now() - datetime.timedelta(minutes=11)).timestamp()
+    state.save()
+
+    response = session.get(ENROL)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/sign-in/?next=")
+    assert not TOTPDevice.objects.filter(user=case_worker).exists()
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_an_access_administrator_cannot_reset_a_superusers_second_factor(
+    client, access_admin, superuser
+):
+    authenticator(superuser)
+    client.force_login(access_admin)
+
+    response = client.post(reset_url(superuser))
+
+    assert response.status_code == 200
+    assert 'data-refusal="superuser"' in response.text
+    assert TOTPDevice.objects.filter(user=superuser).exists()
+    assert not AccessEvent.objects.filter(action=Action.TWO_FACTOR_RESET).exists()
+
+
+def test_an_access_administrator_cannot_reset_their_own_second_factor(client, access_admin):
+    client.force_login(access_admin)
+
+    response = client.post(reset_url(access_admin))
+
+    assert 'data-refusal="own_account"' in response.text
+    assert TOTPDevice.objects.filter(user=access_admin).exists()
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_the_next_sign_in_tells_who_reset_the_second_factor_and_when(
+    client, access_admin, supervisor
+):
+    authenticator(supervisor)
+    client.force_login(access_admin)
+    client.post(reset_url(supervisor))
+    reset = AccessEvent.objects.get(action=Action.TWO_FACTOR_RESET)
+
+    page = signed_in_with_password(supervisor).get(ENROL)
+
+    assert 'data-event="atmt.two_factor.reset"' in page.text
+    assert access_admin.get_full_name() in page.text
+    when = timezone.localtime(reset.occurred_at)
+    assert f"{when.day}.{when.month}.{when.year} {when:%H:%M}" in page.text
+
+
+def test_a_first_enrolment_says_nothing_of_a_reset(password_only_client, case_worker):
+    page = signed_in_with_password(case_worker).get(ENROL)
+
+    assert page.status_code == 200
+    assert "data-event" not in page.text
