@@ -229,3 +229,69 @@ def test_a_first_enrolment_says_nothing_of_a_reset(password_only_client, case_wo
 
     assert page.status_code == 200
     assert "data-event" not in page.text
+
+
+# Users change their own password
+
+
+PASSWORD = "/password/"
+NEW_PASSWORD = "vaihdettu-Salasana-2026"
+
+
+def change_password(session, old, new, again=None):
+    return session.post(
+        PASSWORD, {"old_password": old, "new_password1": new, "new_password2": again or new}
+    )
+
+
+def error_codes(response, field) -> set[str]:
+    return {error.code for error in response.context["form"].errors.as_data().get(field, [])}
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_a_user_changes_their_own_password_and_other_sessions_end(client, supervisor):
+    client.force_login(supervisor)
+    elsewhere = type(client)()
+    elsewhere.force_login(supervisor)
+    before = client.session.session_key
+
+    response = change_password(client, TEST_PASSWORD, NEW_PASSWORD)
+
+    assert response.status_code == 302
+    supervisor.refresh_from_db()
+    assert supervisor.check_password(NEW_PASSWORD)
+    assert client.session.session_key != before
+    assert client.get("/").status_code == 200
+    assert elsewhere.get("/").status_code == 302
+
+
+def test_a_password_change_needs_the_current_password(client, supervisor):
+    client.force_login(supervisor)
+
+    response = change_password(client, "wrong-password", NEW_PASSWORD)
+
+    assert error_codes(response, "old_password") == {"password_incorrect"}
+    supervisor.refresh_from_db()
+    assert supervisor.check_password(TEST_PASSWORD)
+
+
+def test_a_new_password_meets_the_password_rules(client, supervisor):
+    client.force_login(supervisor)
+
+    response = change_password(client, TEST_PASSWORD, "12345678")
+
+    assert {"password_too_common", "password_entirely_numeric"} <= error_codes(
+        response, "new_password2"
+    )
+
+
+def test_a_password_is_changed_only_after_the_second_factor(supervisor):
+    authenticator(supervisor)
+    session = signed_in_with_password(supervisor)
+
+    response = change_password(session, TEST_PASSWORD, NEW_PASSWORD)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/sign-in/code/")
+    supervisor.refresh_from_db()
+    assert supervisor.check_password(TEST_PASSWORD)
