@@ -18,6 +18,7 @@ from access.models import (
 from access.roles import Role
 from audit.history import DetailLabels, HistoryLine, ValueLabels, history_of
 from clients.models import ClientGroup, Municipality
+from sign_in.throttle import blocked_usernames
 
 ENDING_SOON = datetime.timedelta(days=30)
 
@@ -186,13 +187,38 @@ def locked_accounts(*, at: datetime.datetime | None = None) -> list[LockedAccoun
     ]
 
 
-def _locks(at: datetime.datetime | None):
+def _locks(at: datetime.datetime | None) -> list[dict]:
+    """Each locked user name with its failures within the cool-off and the last one's time.
+
+    django-axes locks the pair (user name, address): a name is locked when one of its addresses
+    is. The spread throttle (sign_in/throttle.py) locks a name failing from many addresses.
+    """
     at = at or timezone.now()
-    return (
-        AccessAttempt.objects.filter(attempt_time__gte=at - settings.AXES_COOLOFF_TIME)
+    since = at - settings.AXES_COOLOFF_TIME
+    pairs = (
+        AccessAttempt.objects.filter(attempt_time__gte=since)
         .exclude(username__isnull=True)
-        .values("username")
+        .values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"), last_failure_at=Max("attempt_time"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-        .order_by("username")
     )
+    locks: dict[str, dict] = {}
+    for pair in pairs:
+        lock = locks.setdefault(
+            pair["username"],
+            {
+                "username": pair["username"],
+                "failures": 0,
+                "last_failure_at": pair["last_failure_at"],
+            },
+        )
+        lock["failures"] += pair["failures"]
+        lock["last_failure_at"] = max(lock["last_failure_at"], pair["last_failure_at"])
+    for username in blocked_usernames(at=at) - locks.keys():
+        failures = AccessFailureLog.objects.filter(username=username, attempt_time__gte=since)
+        locks[username] = {
+            "username": username,
+            "failures": failures.count(),
+            "last_failure_at": failures.aggregate(last=Max("attempt_time"))["last"] or at,
+        }
+    return [locks[username] for username in sorted(locks)]

@@ -21,6 +21,7 @@ from access.selectors import locked_usernames
 from audit.actions import Action
 from audit.services import change_record
 from clients.models import ClientGroup, Municipality
+from sign_in.throttle import username_unblock
 
 # Either party may terminate a worker agreement in writing with two weeks' notice (seed 000 §9).
 AGREEMENT_NOTICE_PERIOD = datetime.timedelta(days=14)
@@ -382,6 +383,7 @@ def account_unlock(*, actor: User, username: str) -> int:
     if not username or username not in locked_usernames():
         raise AccessChangeRefused(_("The account is not locked."))
     removed = axes_reset(username=username)
+    username_unblock(username)
     # A made-up user name can be locked too: then the event names no account.
     user = User.objects.filter(username=username).first()
     change_record(

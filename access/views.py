@@ -321,12 +321,12 @@ def locked_account_list(request):
 def two_factor_reset_page(request, user_id: int):
     """Reset a user's two-factor sign-in when they have lost both phone and recovery codes."""
     person = get_object_or_404(User, pk=user_id)
-    error = None
+    error = error_code = None
     if request.method == "POST":
         try:
             two_factor_reset(actor=request.user, user=person)
         except TwoFactorRefused as refused:
-            error = str(refused)
+            error, error_code = str(refused), refused.code
         else:
             messages.success(
                 request,
@@ -337,5 +337,10 @@ def two_factor_reset_page(request, user_id: int):
     return render(
         request,
         "access/two_factor_reset.html",
-        {"person": person, "enrolled": confirmed_authenticator(person) is not None, "error": error},
+        {
+            "person": person,
+            "enrolled": confirmed_authenticator(person) is not None,
+            "error": error,
+            "error_code": error_code,
+        },
     )

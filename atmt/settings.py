@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages, to say why a session ended; runs before the sign-in requirement's check.
     "sign_in.sessions.SessionLimitsMiddleware",
+    # Refuses a password from an address or for a user name that a spread attack has throttled.
+    "sign_in.throttle.SpreadThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "atmt.middleware.NoStoreForAuthenticatedMiddleware",
@@ -146,15 +148,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# django-axes: five failed sign-ins lock the account for an hour, or until an administrator
-# unlocks it (`manage.py axes_reset_username NAME`, or the maintenance pages). Every failure is
-# kept in the database with its time and address.
+# django-axes: five failed sign-ins lock the pair (user name, address) for an hour, or until an
+# administrator unlocks it (`manage.py axes_reset_username NAME`, *Locked accounts*, or the
+# maintenance pages). Every failure is kept in the database with its time and address. On the
+# pair, so that an outsider cannot lock someone else's account from their own address, and a
+# mistyped password locks neither the user elsewhere nor a whole office behind one NAT address.
+# Attacks spread over many names or addresses meet the throttles in sign_in/throttle.py.
 AXES_FAILURE_LIMIT = 5
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks to lock by address too. Not here: a municipal office signs in from behind one
-# address, and five typing errors across it would lock out everyone there for an hour. The lock
-# is on the account, as the access rules require.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
 # A correct password alone does not forgive earlier failures: wrong one-time codes count too
 # (sign_in/two_factor.py), and the count starts again only after a complete sign-in.

@@ -9,5 +9,6 @@ class SignInConfig(AppConfig):
     verbose_name = _("Sign-in")
 
     def ready(self):
-        # Connects the session clock to every sign-in, before any request is handled.
-        from sign_in import sessions  # noqa: F401
+        # Connect the session clock to every sign-in, and count failed sign-ins towards the
+        # spread throttles beside django-axes, before any request is handled.
+        from sign_in import sessions, throttle  # noqa: F401

@@ -1,7 +1,7 @@
 """The sign-in forms: password, one-time code, enrolment, confirming one's identity again."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from atmt.forms import HdsFormMixin
@@ -14,7 +14,7 @@ class SignInForm(HdsFormMixin, AuthenticationForm):
 class OneTimeCodeForm(HdsFormMixin, forms.Form):
     code = forms.CharField(
         label=_("One-time code"),
-        max_length=32,
+        max_length=64,
         help_text=_("Six digits from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
@@ -42,3 +42,7 @@ class EnrolmentCodeForm(OneTimeCodeForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = _("The six digits your app shows now.")
         self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class OwnPasswordChangeForm(HdsFormMixin, PasswordChangeForm):
+    """The old password, and the new one twice; Django's validators (AUTH_PASSWORD_VALIDATORS)."""

@@ -6,9 +6,12 @@ the browser does with its cookie.
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.models import Session
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +30,31 @@ def start_session_clock(sender, request, user, **kwargs):
     now = timezone.now().timestamp()
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_ACTIVE_AT] = now
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def end_sessions_when_deactivated(sender, instance, **kwargs):
+    """Deactivating a user deletes their sessions for good.
+
+    Django alone only stops honouring them while the account is inactive: a reactivation would
+    bring an old cookie back to life.
+    """
+    if not instance.is_active:
+        sessions_end(instance)
+
+
+def sessions_end(user) -> int:
+    """Delete every session of `user` on the server; how many there were.
+
+    Sessions are not indexed by user, so the unexpired ones are read; deactivation is rare.
+    """
+    keys = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    deleted, _ = Session.objects.filter(session_key__in=keys).delete()
+    return deleted
 
 
 class SessionLimitsMiddleware:

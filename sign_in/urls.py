@@ -26,6 +26,7 @@ urlpatterns = [
         name="two_factor_recovery_codes",
     ),
     path("sign-in/confirm/", views.identity_confirm, name="identity_confirm"),
+    path("password/", views.OwnPasswordChange.as_view(), name="password_change"),
     path(
         "sign-out/",
         second_factor_not_required(auth_views.LogoutView.as_view()),

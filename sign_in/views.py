@@ -3,8 +3,10 @@
 from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth.views import PasswordChangeView
 from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -12,7 +14,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from sign_in.forms import EnrolmentCodeForm, IdentityConfirmationForm, OneTimeCodeForm
+from sign_in.forms import (
+    EnrolmentCodeForm,
+    IdentityConfirmationForm,
+    OneTimeCodeForm,
+    OwnPasswordChangeForm,
+)
 from sign_in.middleware import second_factor_not_required, url_with_next
 from sign_in.two_factor import (
     code_matches,
@@ -20,7 +27,9 @@ from sign_in.two_factor import (
     end_if_locked,
     enrolment_authenticator,
     enrolment_confirm,
+    last_reset,
     manual_key,
+    may_enrol,
     qr_code_svg,
     recovery_codes_left,
     second_factor_passed,
@@ -64,6 +73,14 @@ def two_factor_enrol(request):
     """First sign-in: add the authenticator app, prove it works, receive recovery codes."""
     if request.user.is_verified() or confirmed_authenticator(request.user) is not None:
         return redirect(url_with_next("two_factor_code", _next_url(request)))
+    reset = last_reset(request.user)
+    if not may_enrol(request.session, reset):
+        # A new secret only after the password again: the session may predate a reset, or its
+        # password may be old. Signing in again brings the user back here.
+        back = url_with_next("two_factor_enrol", _next_url(request))
+        logout(request)
+        messages.info(request, _("Sign in again to set up two-factor sign-in."))
+        return redirect(url_with_next("login", back))
     device = enrolment_authenticator(request.user)
     form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -82,6 +99,7 @@ def two_factor_enrol(request):
             "next": _next_url(request),
             "qr_code": qr_code_svg(device),
             "manual_key": manual_key(device),
+            "reset": reset,
         },
     )
 
@@ -130,6 +148,23 @@ def identity_confirm(request):
             "minutes": int(settings.RECENT_SIGN_IN.total_seconds() // 60),
         },
     )
+
+
+class OwnPasswordChange(PasswordChangeView):
+    """A signed-in user changes their own password, giving the old one first.
+
+    Django keeps this session signed in under a new id (update_session_auth_hash) and ends the
+    user's other sessions, whose stored password hash no longer matches.
+    """
+
+    form_class = OwnPasswordChangeForm
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
 
 
 def _warn_recovery_code_used(request) -> None:

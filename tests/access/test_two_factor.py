@@ -63,7 +63,7 @@ def enrol(client, user) -> list[str]:
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     assert client.post(ENROL, {"code": current_code(device), "next": "/"}).status_code == 302
     page = client.get("/sign-in/recovery-codes/?next=/")
-    return re.findall(r"<code>([a-z0-9-]{14})</code>", page.text)
+    return re.findall(r"<code>([a-z0-9-]{29})</code>", page.text)
 
 
 # Enrolment

@@ -374,7 +374,10 @@ def code_page(server_port, sign_in) -> Response:
 
 @pytest.fixture(scope="session")
 def signed_in_session(server_port, sign_in, code_page) -> SetCookie:
-    """The session after the code from the supervisor's authenticator app: the whole sign-in."""
+    """The session after the code from the supervisor's authenticator app: the whole sign-in.
+
+    The code step gives the session a new id: the cookie of the password step is worth nothing.
+    """
     session = sign_in.cookie("__Host-atmt-session")
     code = f"{totp(bytes.fromhex(AUTHENTICATOR_KEY)):06d}"
     form = {"code": code, "next": "/", "csrfmiddlewaretoken": csrf_token(code_page)}
@@ -383,7 +386,9 @@ def signed_in_session(server_port, sign_in, code_page) -> SetCookie:
     )
     assert answer.status == 302, answer.text
     assert answer.headers["Location"] == "/"
-    return session
+    renewed = answer.cookie("__Host-atmt-session")
+    assert renewed.value != session.value
+    return renewed
 
 
 @pytest.mark.rule("003-5-encrypted-transfer")

@@ -98,3 +98,22 @@ def test_deactivating_a_user_ends_their_open_sessions_at_once(client, supervisor
     supervisor.save()
 
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.rule("001-9-personal-sign-in")
+def test_a_deactivated_users_sessions_stay_ended_after_reactivation(
+    client, supervisor, case_worker
+):
+    client.force_login(supervisor)
+    key = client.session.session_key
+    colleague = type(client)()
+    colleague.force_login(case_worker)
+
+    supervisor.is_active = False
+    supervisor.save()
+    supervisor.is_active = True
+    supervisor.save()
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/").status_code == 302
+    assert colleague.get("/").status_code == 200
