@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atmt.forms import HdsFormMixin, IsoDateInput
+from atmt.forms import (
+    SERVICE_RECORDS_BEGIN,
+    DateBounds,
+    HdsFormMixin,
+    IsoDateInput,
+    today,
+    years_from_today,
+)
 from consent.models import Consent
 from consent.scans import scan_content_type
 
@@ -43,15 +50,15 @@ class ConsentRecordForm(HdsFormMixin, forms.Form):
         required=False,
     )
 
+    # A consent is recorded once signed, never before 2000; it is valid for ten years at most.
+    date_bounds = {
+        "signed_on": DateBounds(SERVICE_RECORDS_BEGIN, today),
+        "valid_until": DateBounds(SERVICE_RECORDS_BEGIN, years_from_today(10)),
+    }
+
     def __init__(self, *args, upload_name_was_unsafe=False, **kwargs):
         self.upload_name_was_unsafe = upload_name_was_unsafe
         super().__init__(*args, **kwargs)
-
-    def clean_signed_on(self):
-        signed_on = self.cleaned_data["signed_on"]
-        if signed_on > timezone.localdate():
-            raise ValidationError(_("The signing date cannot be in the future."))
-        return signed_on
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")
