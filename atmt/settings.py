@@ -71,6 +71,8 @@ if not PRODUCTION:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
+    # First: an identity code in a query string goes no further (atmt/identity_codes.py).
+    "atmt.middleware.IdentityCodeQueryMiddleware",
     "atmt.middleware.HealthCheckMiddleware",
     "audit.context.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -120,6 +122,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "access.context_processors.roles",
             ],
+            # atmt is no installed app: its template filters are named here.
+            "libraries": {"atmt_urls": "atmt.templatetags.atmt_urls"},
         },
     },
 ]
@@ -263,11 +267,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No log line carries a query string that holds an identity code (runserver logs every
+    # request line, the redirected one too).
+    "filters": {"identity_codes": {"()": "atmt.log_filters.WithoutIdentityCodes"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["identity_codes"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
     # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # runserver's request lines, through the filtered handler instead of Django's own.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
