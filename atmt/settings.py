@@ -203,6 +203,9 @@ USE_TZ = True
 # except through the logged, policy-checked view.
 CONSENT_SCAN_ROOT = env_str("CONSENT_SCAN_ROOT", str(VAR_DIR / "consent-scans"))
 CONSENT_SCAN_MAX_BYTES = 10 * 1024 * 1024
+# Stored files (the scans) are readable by the app's own user only, and so are new folders.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,7 +1,9 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,14 +58,22 @@ class ConsentRecordForm(HdsFormMixin, forms.Form):
         "valid_until": DateBounds(SERVICE_RECORDS_BEGIN, years_from_today(10)),
     }
 
-    def __init__(self, *args, upload_name_was_unsafe=False, **kwargs):
+    def __init__(self, *args, upload_name_was_unsafe=False, upload_too_large=False, **kwargs):
         self.upload_name_was_unsafe = upload_name_was_unsafe
+        self.upload_too_large = upload_too_large
         super().__init__(*args, **kwargs)
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")
         if self.upload_name_was_unsafe:
             raise ValidationError(_("The file name must not contain folder names or “..”."))
+        if self.upload_too_large:
+            # The upload stopped at the limit (records/uploads.py): its size is not known.
+            raise ValidationError(
+                _("The file is too large: a scan may be at most %(limit)s."),
+                code="too_large",
+                params={"limit": filesizeformat(settings.CONSENT_SCAN_MAX_BYTES)},
+            )
         if scan:
             self.cleaned_data["scan_content_type"] = scan_content_type(scan)
         return scan

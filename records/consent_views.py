@@ -19,7 +19,7 @@ from consent.selectors import consent_histories
 from consent.services import ConsentNotWithdrawable, consent_record, consent_withdraw
 from records.accessors import ClientRecord, may
 from records.pages import client_page, stated_purpose
-from records.uploads import notice_unsafe_upload_names
+from records.uploads import parse_consent_uploads
 
 CONSENT_PAGE = (Section.CONSENTS, Section.CONSENT_REQUEST)
 
@@ -57,7 +57,7 @@ def consent_form_print(request, record: ClientRecord):
     )
 
 
-@notice_unsafe_upload_names
+@parse_consent_uploads
 @require_http_methods(["GET", "POST"])
 @client_page(needs=CONSENT_PAGE)
 def consent_new(request, record: ClientRecord):
@@ -67,6 +67,7 @@ def consent_new(request, record: ClientRecord):
         request.FILES if request.method == "POST" else None,
         initial={"kind": request.GET.get("kind", Consent.Kind.VIEWING)},
         upload_name_was_unsafe=request.upload_name_was_unsafe,
+        upload_too_large=request.upload_too_large,
     )
     refusal = None
     if form.is_valid() and (refusal := _refusal_to_record(request, form)) is None:
