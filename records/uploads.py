@@ -23,7 +23,7 @@ class ScanSizeLimitHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > settings.CONSENT_SCAN_MAX_BYTES:
-            self.request.upload_too_large = True
+            setattr(self.request, "upload_too_large", True)  # noqa: B010 (not an HttpRequest field)
             raise SkipFile
         return raw_data
 
