@@ -123,6 +123,8 @@ class HdsFormMixin(forms.BaseForm):
                 field.widget.attrs.setdefault("max", bounds.latest.isoformat())
             elif isinstance(field, forms.CharField):
                 _limit_text(field)
+            elif isinstance(field, forms.ModelChoiceField):
+                _refuse_keys_beyond_the_database(field)
 
     def full_clean(self):
         # After validation, not in __init__: a subclass may still set up its fields there.
@@ -132,6 +134,27 @@ class HdsFormMixin(forms.BaseForm):
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"
+
+
+# The largest key a database column holds (a 64-bit integer); a larger one overflows the query.
+LARGEST_KEY = 2**63 - 1
+
+
+def _refuse_keys_beyond_the_database(field: forms.ModelChoiceField) -> None:
+    checked_clean = field.clean
+
+    def clean(value):
+        for item in value if isinstance(value, list | tuple) else [value]:
+            text = str(item).strip().removeprefix("-")
+            if text.isdigit() and int(text) > LARGEST_KEY:
+                raise ValidationError(
+                    field.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": "…"},
+                )
+        return checked_clean(value)
+
+    field.clean = clean  # type: ignore[method-assign]
 
 
 def _limit_text(field: forms.CharField) -> None:

@@ -167,3 +167,12 @@ def test_a_very_long_user_name_at_sign_in_is_a_form_error_and_the_lockout_still_
     # The lockout record still works for the next sign-in.
     browser.post("/sign-in/", {"username": "worker", "password": "wrong"})
     assert AccessAttempt.objects.filter(username="worker").get().failures_since_start == 1
+
+
+@pytest.mark.django_db
+def test_a_choice_beyond_any_database_key_is_a_form_error():
+    form = AccessApplicationForm(scope_data(municipality="9" * 30, client_groups=["9" * 30]))
+    form.is_valid()
+
+    assert "invalid_choice" in {e.code for e in form.errors.as_data()["municipality"]}
+    assert form.errors.as_data()["client_groups"]
