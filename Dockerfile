@@ -28,4 +28,4 @@ ENV STATIC_ROOT=/app/staticfiles \
     CONSENT_SCAN_ROOT=/app/var/consent-scans
 USER atmt
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn atmt.wsgi --bind 0.0.0.0:8000 --workers 3 --no-control-socket --access-logfile -"]
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn atmt.wsgi --config gunicorn.conf.py --bind 0.0.0.0:8000 --workers 3 --no-control-socket --access-logfile -"]

@@ -9,7 +9,14 @@ from access.models import AccessGrant, User
 from access.roles import Role
 from access.selectors import GrantFilter
 from access.services import GrantScope
-from atmt.forms import HdsFormMixin, IsoDateInput
+from atmt.forms import (
+    SERVICE_RECORDS_BEGIN,
+    DateBounds,
+    HdsFormMixin,
+    IsoDateInput,
+    today,
+    years_from_today,
+)
 from clients.models import ClientGroup, Municipality
 
 
@@ -28,6 +35,12 @@ class GrantScopeForm(HdsFormMixin, forms.Form):
     authority = forms.ChoiceField(label=_("Authority"), choices=AccessGrant.Authority.choices)
     first_day = forms.DateField(label=_("First day"), widget=IsoDateInput())
     last_day = forms.DateField(label=_("Last day"), widget=IsoDateInput())
+
+    # A grant is decided for the near future; GRANT_MAX_MONTHS limits its length further.
+    date_bounds = {
+        "first_day": DateBounds(SERVICE_RECORDS_BEGIN, years_from_today(2)),
+        "last_day": DateBounds(SERVICE_RECORDS_BEGIN, years_from_today(3)),
+    }
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -163,6 +176,9 @@ class WorkerAgreementForm(HdsFormMixin, forms.Form):
     )
     signed_on = forms.DateField(label=_("Signed on"), widget=IsoDateInput())
 
+    # Recorded once signed: never in the future.
+    date_bounds = {"signed_on": DateBounds(SERVICE_RECORDS_BEGIN, today)}
+
 
 class AgreementTerminationForm(HdsFormMixin, forms.Form):
     notice_given_on = forms.DateField(
@@ -170,6 +186,9 @@ class AgreementTerminationForm(HdsFormMixin, forms.Form):
         widget=IsoDateInput(),
         help_text=_("The agreement ends two weeks later, at midnight."),
     )
+
+    # Recorded once the notice is given: never in the future.
+    date_bounds = {"notice_given_on": DateBounds(SERVICE_RECORDS_BEGIN, today)}
 
 
 class DutiesChangedForm(HdsFormMixin, forms.Form):

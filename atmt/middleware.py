@@ -2,12 +2,36 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from atmt.identity_codes import holds_identity_code, without_identity_codes
+
 logger = logging.getLogger(__name__)
+
+
+class IdentityCodeQueryMiddleware:
+    """Send a request whose query string holds an identity code to the same address without it.
+
+    First in the stack, so that nothing after it (the sign-in redirect, the second factor's
+    redirect, a page's links, the language switcher's next=) ever sees the code. The answer is
+    a bare redirect that repeats nothing of the query; the server's own request log is filtered
+    (settings.LOGGING, gunicorn.conf.py).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if not query or not holds_identity_code(query):
+            return self.get_response(request)
+        response = HttpResponseRedirect(without_identity_codes(f"{request.path}?{query}"))
+        patch_cache_control(response, no_store=True)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
 
 
 class HealthCheckMiddleware:

@@ -71,6 +71,8 @@ if not PRODUCTION:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
+    # First: an identity code in a query string goes no further (atmt/identity_codes.py).
+    "atmt.middleware.IdentityCodeQueryMiddleware",
     "atmt.middleware.HealthCheckMiddleware",
     "audit.context.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -122,6 +124,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "access.context_processors.roles",
             ],
+            # atmt is no installed app: its template filters are named here.
+            "libraries": {"atmt_urls": "atmt.templatetags.atmt_urls"},
         },
     },
 ]
@@ -203,6 +207,9 @@ CONSENT_SCAN_MAX_BYTES = 10 * 1024 * 1024
 # A given consent recorded on the worker's word that they hold the signed paper counts this many
 # days; then it stops counting until its scan is attached.
 CONSENT_SCAN_GRACE_DAYS = env_int("CONSENT_SCAN_GRACE_DAYS", 14, minimum=1)
+# Stored files (the scans) are readable by the app's own user only, and so are new folders.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -267,11 +274,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No log line carries a query string that holds an identity code (runserver logs every
+    # request line, the redirected one too).
+    "filters": {"identity_codes": {"()": "atmt.log_filters.WithoutIdentityCodes"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["identity_codes"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
     },
     # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # runserver's request lines, through the filtered handler instead of Django's own.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

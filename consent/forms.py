@@ -1,11 +1,20 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from atmt.forms import HdsFormMixin, IsoDateInput
+from atmt.forms import (
+    SERVICE_RECORDS_BEGIN,
+    DateBounds,
+    HdsFormMixin,
+    IsoDateInput,
+    today,
+    years_from_today,
+)
 from consent.models import Consent
 from consent.scans import scan_content_type
 
@@ -15,7 +24,31 @@ ANSWERS = [
 ]
 
 
-class ConsentRecordForm(HdsFormMixin, forms.Form):
+class ScanUploadMixin(forms.BaseForm):
+    """The scan field's checks: a safe name, the size limit met while streaming, the content."""
+
+    def __init__(self, *args, upload_name_was_unsafe=False, upload_too_large=False, **kwargs):
+        self.upload_name_was_unsafe = upload_name_was_unsafe
+        self.upload_too_large = upload_too_large
+        super().__init__(*args, **kwargs)
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if self.upload_name_was_unsafe:
+            raise ValidationError(_("The file name must not contain folder names or “..”."))
+        if self.upload_too_large:
+            # The upload stopped at the limit (records/uploads.py): its size is not known.
+            raise ValidationError(
+                _("The file is too large: a scan may be at most %(limit)s."),
+                code="too_large",
+                params={"limit": filesizeformat(settings.CONSENT_SCAN_MAX_BYTES)},
+            )
+        if scan:
+            self.cleaned_data["scan_content_type"] = scan_content_type(scan)
+        return scan
+
+
+class ConsentRecordForm(ScanUploadMixin, HdsFormMixin, forms.Form):
     """The client's answer on a signed form, with its evidence."""
 
     kind = forms.ChoiceField(label=_("Kind of consent"), choices=Consent.Kind.choices)
@@ -43,23 +76,11 @@ class ConsentRecordForm(HdsFormMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, upload_name_was_unsafe=False, **kwargs):
-        self.upload_name_was_unsafe = upload_name_was_unsafe
-        super().__init__(*args, **kwargs)
-
-    def clean_signed_on(self):
-        signed_on = self.cleaned_data["signed_on"]
-        if signed_on > timezone.localdate():
-            raise ValidationError(_("The signing date cannot be in the future."))
-        return signed_on
-
-    def clean_scan(self):
-        scan = self.cleaned_data.get("scan")
-        if self.upload_name_was_unsafe:
-            raise ValidationError(_("The file name must not contain folder names or “..”."))
-        if scan:
-            self.cleaned_data["scan_content_type"] = scan_content_type(scan)
-        return scan
+    # A consent is recorded once signed, never before 2000; it is valid for ten years at most.
+    date_bounds = {
+        "signed_on": DateBounds(SERVICE_RECORDS_BEGIN, today),
+        "valid_until": DateBounds(SERVICE_RECORDS_BEGIN, years_from_today(10)),
+    }
 
     def clean(self):
         cleaned = super().clean() or {}
@@ -103,18 +124,7 @@ class ConsentWithdrawForm(HdsFormMixin, forms.Form):
     )
 
 
-class ConsentScanForm(HdsFormMixin, forms.Form):
+class ConsentScanForm(ScanUploadMixin, HdsFormMixin, forms.Form):
     """The scan of the signed form, attached later to a consent that awaits it."""
 
     scan = forms.FileField(label=_("Scan of the signed form (PDF, PNG or JPEG, at most 10 MB)"))
-
-    def __init__(self, *args, upload_name_was_unsafe=False, **kwargs):
-        self.upload_name_was_unsafe = upload_name_was_unsafe
-        super().__init__(*args, **kwargs)
-
-    def clean_scan(self):
-        scan = self.cleaned_data["scan"]
-        if self.upload_name_was_unsafe:
-            raise ValidationError(_("The file name must not contain folder names or “..”."))
-        self.cleaned_data["scan_content_type"] = scan_content_type(scan)
-        return scan

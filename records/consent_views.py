@@ -25,7 +25,7 @@ from consent.services import (
 )
 from records.accessors import ClientRecord, may
 from records.pages import client_page, stated_purpose
-from records.uploads import notice_unsafe_upload_names
+from records.uploads import parse_consent_uploads
 
 CONSENT_PAGE = (Section.CONSENTS, Section.CONSENT_REQUEST)
 
@@ -63,7 +63,7 @@ def consent_form_print(request, record: ClientRecord):
     )
 
 
-@notice_unsafe_upload_names
+@parse_consent_uploads
 @require_http_methods(["GET", "POST"])
 @client_page(needs=CONSENT_PAGE)
 def consent_new(request, record: ClientRecord):
@@ -73,6 +73,7 @@ def consent_new(request, record: ClientRecord):
         request.FILES if request.method == "POST" else None,
         initial={"kind": request.GET.get("kind", Consent.Kind.VIEWING)},
         upload_name_was_unsafe=request.upload_name_was_unsafe,
+        upload_too_large=request.upload_too_large,
     )
     refusal = None
     if form.is_valid() and (refusal := _refusal_to_record(request, form)) is None:
@@ -157,7 +158,7 @@ def consent_withdraw_page(request, record: ClientRecord, consent_id: int):
     )
 
 
-@notice_unsafe_upload_names
+@parse_consent_uploads
 @require_http_methods(["GET", "POST"])
 @client_page(needs=CONSENT_PAGE)
 def consent_scan_attach_page(request, record: ClientRecord, consent_id: int):
@@ -167,6 +168,7 @@ def consent_scan_attach_page(request, record: ClientRecord, consent_id: int):
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         upload_name_was_unsafe=request.upload_name_was_unsafe,
+        upload_too_large=request.upload_too_large,
     )
     refusal = None
     if form.is_valid() and (refusal := _refusal_to_widen(request, form)) is None:

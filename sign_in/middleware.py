@@ -2,6 +2,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from atmt.identity_codes import without_identity_codes
 from sign_in.two_factor import confirmed_authenticator
 
 
@@ -36,5 +37,5 @@ class SecondFactorRequiredMiddleware:
 
 
 def url_with_next(view_name: str, next_url: str) -> str:
-    """The page `view_name`, told where to return afterwards."""
-    return f"{reverse(view_name)}?{urlencode({'next': next_url})}"
+    """The page `view_name`, told where to return afterwards (never with an identity code)."""
+    return f"{reverse(view_name)}?{urlencode({'next': without_identity_codes(next_url)})}"

@@ -14,6 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from atmt.identity_codes import without_identity_codes
 from sign_in.forms import (
     EnrolmentCodeForm,
     IdentityConfirmationForm,
@@ -181,7 +182,7 @@ def _warn_recovery_code_used(request) -> None:
 
 
 def _next_url(request) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    candidate = without_identity_codes(request.POST.get("next") or request.GET.get("next") or "")
     if url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -101,7 +101,7 @@ def test_a_written_notice_ends_the_agreement_two_weeks_later_at_midnight(
 @pytest.mark.parametrize(
     ("notice", "message"),
     [
-        ((timezone.localdate() + datetime.timedelta(days=30)).isoformat(), "tulevaisuuteen"),
+        ((timezone.localdate() + datetime.timedelta(days=30)).isoformat(), "tulevaisuudessa"),
         ("2023-12-31", "ennen sopimuksen allekirjoittamista"),
         ("", "Tämä kenttä vaaditaan"),
     ],

@@ -1,0 +1,455 @@
+"""A property-based fuzzer over every form: hostile values never give a server error, and a
+refusal changes nothing in the database but the log rows a refusal is meant to leave.
+
+Hypothesis runs with a fixed number of examples and derandomized, so CI repeats the same run.
+Each example runs in a savepoint that is rolled back, so every example meets the same data.
+"""
+
+import copy
+import datetime
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.db import transaction
+from django.test import Client as PasswordOnlyClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import access.forms
+import consent.forms
+import records.forms
+import sign_in.forms
+from access.models import AccessApplication, AccessGrant, WorkerAgreement
+from access.roles import Role
+from atmt.forms import HdsFormMixin
+from consent.models import Consent
+from tests.factories import UserFactory, client_group
+from tests.pages import state_purpose
+from tests.sign_in import SignedInClient, authenticator
+
+EXAMPLES_PER_FORM = 20
+
+# What a refusal may leave behind: the access log, django-axes' failure records, the session.
+LOG_MODELS = {
+    "audit.accessevent",
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
+    "sessions.session",
+}
+# django-otp counts a device's wrong codes on the device row: a failure record too.
+FAILURE_COUNTERS = "throttling_"
+
+HOSTILE_STRINGS = [
+    "9999-12-31",
+    "0001-01-01",
+    "1899-12-31",
+    "2101-01-01",
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "2026-02-30",
+    "1e309",
+    "NaN",
+    "",
+    " ",
+    "\x00",
+    "\x1b[31m",
+    "line\r\nbreak",
+    "\u202eevil",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "a" * 10_000,
+    "ä" * 300,
+    "😀" * 100,
+    "131052-308T",
+]
+
+# Values that gave server errors before (date overflow, an over-long user name, a huge key).
+SWEEP_VALUES = ["9999-12-31", "0001-01-01", "a" * 300, "9" * 30, "\x1b"]
+
+hostile_value = st.one_of(
+    st.sampled_from(HOSTILE_STRINGS),
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(categories=["Cc"]), min_size=1, max_size=4),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.dates(min_value=datetime.date(1, 1, 1)).map(datetime.date.isoformat),
+)
+
+
+def field_value(good: str | list[str]):
+    """A field's hostile value: a hostile one, several, or none at all."""
+    return st.one_of(
+        hostile_value,
+        st.lists(hostile_value, min_size=2, max_size=3),
+        st.just(None),
+    )
+
+
+@dataclass
+class Target:
+    """One form as it is posted: by whom, where, and a valid submission to mutate."""
+
+    name: str
+    forms: tuple[type[forms.BaseForm], ...]
+    role: str
+    path: Callable[["World"], str]
+    good: Callable[["World"], dict]
+    method: str = "post"
+
+
+@dataclass
+class World:
+    setting: object
+    application: AccessApplication
+    grant: AccessGrant
+    agreement: WorkerAgreement
+    consent: Consent
+    clients: dict
+
+
+def today(days=0) -> str:
+    return (datetime.date.today() + datetime.timedelta(days=days)).isoformat()
+
+
+def scope(world: World) -> dict:
+    return {
+        "municipality": str(world.grant.municipality_id),
+        "client_groups": [str(client_group("ohjaamo_youth").pk)],
+        "authority": "view",
+        "first_day": today(1),
+        "last_day": today(30),
+    }
+
+
+TARGETS = [
+    Target(
+        "sign-in",
+        (sign_in.forms.SignInForm,),
+        "anonymous",
+        lambda w: "/sign-in/",
+        lambda w: {"username": "worker", "password": "not-the-password"},
+    ),
+    Target(
+        "language",
+        (),
+        "anonymous",
+        lambda w: "/language/",
+        lambda w: {"language": "sv", "next": "/"},
+    ),
+    Target(
+        "code",
+        (sign_in.forms.OneTimeCodeForm,),
+        "password_only",
+        lambda w: "/sign-in/code/",
+        lambda w: {"code": "000000", "next": "/"},
+    ),
+    Target(
+        "enrol",
+        (sign_in.forms.EnrolmentCodeForm,),
+        "not_enrolled",
+        lambda w: "/sign-in/enrol/",
+        lambda w: {"code": "000000", "next": "/"},
+    ),
+    Target(
+        "confirm",
+        (sign_in.forms.IdentityConfirmationForm,),
+        "access_admin",
+        lambda w: "/sign-in/confirm/",
+        lambda w: {"password": "wrong", "code": "000000", "next": "/"},
+    ),
+    Target(
+        "apply",
+        (access.forms.AccessApplicationForm, access.forms.GrantScopeForm),
+        "worker",
+        lambda w: "/access-rights/apply/",
+        lambda w: scope(w) | {"tasks": "Ohjaamon neuvonta"},
+    ),
+    Target(
+        "apply-for-worker",
+        (access.forms.ApplicationForWorkerForm,),
+        "supervisor",
+        lambda w: "/access-rights/apply/",
+        lambda w: scope(w) | {"tasks": "Neuvonta", "applicant": str(w.setting.worker.pk)},
+    ),
+    Target(
+        "decide",
+        (access.forms.DecisionForm,),
+        "access_admin",
+        lambda w: f"/access-rights/applications/{w.application.pk}/",
+        lambda w: scope(w) | {"decision": "reject", "reason": ""},
+    ),
+    Target(
+        "revoke",
+        (access.forms.RevocationForm,),
+        "access_admin",
+        lambda w: f"/access-rights/grants/{w.grant.pk}/revoke/",
+        lambda w: {"reason": "Tehtävät päättyivät"},
+    ),
+    Target(
+        "change",
+        (access.forms.GrantChangeForm,),
+        "access_admin",
+        lambda w: f"/access-rights/grants/{w.grant.pk}/change/",
+        lambda w: scope(w) | {"reason": "Kapeampi"},
+    ),
+    Target(
+        "agreement",
+        (access.forms.WorkerAgreementForm,),
+        "access_admin",
+        lambda w: "/access-rights/agreements/new/",
+        lambda w: {
+            "worker": str(w.setting.worker.pk),
+            "employment_area": "Pohjois-Karjala",
+            "municipality": str(w.grant.municipality_id),
+            "signed_on": today(),
+        },
+    ),
+    Target(
+        "terminate",
+        (access.forms.AgreementTerminationForm,),
+        "access_admin",
+        lambda w: f"/access-rights/agreements/{w.agreement.pk}/terminate/",
+        lambda w: {"notice_given_on": today()},
+    ),
+    Target(
+        "duties-changed",
+        (access.forms.DutiesChangedForm,),
+        "access_admin",
+        lambda w: f"/access-rights/agreements/{w.agreement.pk}/duties-changed/",
+        lambda w: {"confirm": ""},
+    ),
+    Target(
+        "grant-filter",
+        (access.forms.GrantFilterForm,),
+        "access_admin",
+        lambda w: "/access-rights/",
+        lambda w: {"text": "worker", "municipality": "", "client_group": "", "page": "1"},
+        method="get",
+    ),
+    Target(
+        "user-search",
+        (access.forms.UserSearchForm,),
+        "access_admin",
+        lambda w: "/access-rights/users/",
+        lambda w: {"text": "worker"},
+        method="get",
+    ),
+    Target(
+        "unlock",
+        (access.forms.UnlockForm,),
+        "access_admin",
+        lambda w: "/access-rights/locked-accounts/",
+        lambda w: {"username": "nobody"},
+    ),
+    Target(
+        "caseload-filter",
+        (records.forms.CaseloadFilterForm,),
+        "worker",
+        lambda w: "/clients/",
+        lambda w: {"name": "", "client_group": "", "sort": "name", "page": "1"},
+        method="get",
+    ),
+    Target(
+        "own-password",
+        (sign_in.forms.OwnPasswordChangeForm,),
+        "worker",
+        lambda w: "/password/",
+        # The old password is wrong, so that no example changes it for the ones after.
+        lambda w: {
+            "old_password": "not-the-password",
+            "new_password1": "uusi-salasana-2026-kevät",
+            "new_password2": "uusi-salasana-2026-kevät",
+        },
+    ),
+    Target(
+        "attach-scan",
+        (consent.forms.ConsentScanForm,),
+        "worker",
+        lambda w: f"/clients/{w.setting.openable.pk}/consents/{w.consent.pk}/scan/attach/",
+        lambda w: {"scan": ""},
+    ),
+    Target(
+        "access-log",
+        (),
+        "supervisor",
+        lambda w: "/access-log/",
+        lambda w: {"decision": "allowed", "page": "1"},
+        method="get",
+    ),
+    Target(
+        "search",
+        (records.forms.ClientSearchForm,),
+        "worker",
+        lambda w: "/clients/search/",
+        lambda w: {"identity_code": "", "last_name": "Avattava", "first_names": ""},
+    ),
+    Target(
+        "purpose",
+        (records.forms.PurposeForm,),
+        "worker",
+        lambda w: f"/clients/{w.setting.openable.pk}/purpose/",
+        lambda w: {"purpose": "meeting", "note": ""},
+    ),
+    Target(
+        "consent",
+        (consent.forms.ConsentRecordForm,),
+        "worker",
+        lambda w: f"/clients/{w.setting.without_consent.pk}/consents/new/",
+        lambda w: {
+            "kind": "viewing",
+            "status": "refused",
+            "signed_on": today(),
+            "place": "ohjaamo",
+            "valid_until": "",
+        },
+    ),
+    Target(
+        "withdraw",
+        (consent.forms.ConsentWithdrawForm,),
+        "worker",
+        lambda w: f"/clients/{w.setting.openable.pk}/consents/{w.consent.pk}/withdraw/",
+        lambda w: {"channel": "phone", "note": ""},
+    ),
+]
+
+
+def test_every_form_is_fuzzed():
+    """A new form fails this until it is added to the fuzzer's targets."""
+    fuzzed = {form for target in TARGETS for form in target.forms}
+    declared = {
+        value
+        for module in (access.forms, consent.forms, records.forms, sign_in.forms)
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, HdsFormMixin)
+        and value.__module__ == module.__name__
+    }
+    assert declared <= fuzzed
+
+
+def database_state() -> dict[str, str]:
+    """A digest of every table but the log tables."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        label = model._meta.label_lower
+        if label in LOG_MODELS:
+            continue
+        fields = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if not field.name.startswith(FAILURE_COUNTERS)
+        ]
+        rows = list(model._base_manager.order_by("pk").values_list(*fields))
+        state[label] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return state
+
+
+@pytest.fixture
+def world(setting, supervisor, access_admin):
+    application = AccessApplication.objects.create(
+        applicant=setting.worker,
+        applied_by=setting.worker,
+        municipality=setting.openable.home_municipality,
+        authority="view",
+        valid_from=datetime.datetime.now(datetime.UTC),
+        valid_until=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30),
+        tasks="Ohjaamon neuvonta",
+    )
+    application.client_groups.set([client_group("ohjaamo_youth")])
+    return World(
+        setting=setting,
+        application=application,
+        grant=AccessGrant.objects.get(grantee=setting.worker),
+        agreement=WorkerAgreement.objects.get(worker=setting.worker),
+        consent=Consent.objects.filter(client=setting.openable).latest("pk"),
+        clients={},
+    )
+
+
+@pytest.fixture
+def browsers(world, supervisor, access_admin):
+    signed_in = {}
+    for role, user in [
+        ("worker", world.setting.worker),
+        ("supervisor", supervisor),
+        ("access_admin", access_admin),
+    ]:
+        signed_in[role] = SignedInClient()
+        signed_in[role].force_login(user)
+    state_purpose(signed_in["worker"], world.setting.without_consent, purpose="consent")
+    state_purpose(signed_in["worker"], world.setting.openable, purpose="consent")
+    signed_in["anonymous"] = PasswordOnlyClient()
+    enrolled = UserFactory(username="enrolled", roles=[Role.CASE_WORKER])
+    authenticator(enrolled)
+    signed_in["password_only"] = PasswordOnlyClient()
+    signed_in["password_only"].force_login(enrolled)
+    signed_in["not_enrolled"] = PasswordOnlyClient()
+    signed_in["not_enrolled"].force_login(UserFactory(username="newcomer"))
+    # The first view of the enrolment page makes the pending device it shows; not a refusal's.
+    signed_in["not_enrolled"].get("/sign-in/enrol/")
+    return signed_in
+
+
+def submission(target: Target, world: World):
+    """A valid submission with one or two fields made hostile (missing, several values, or a
+    hostile value), so that each hostile value meets a form that is otherwise acceptable."""
+    good = target.good(world)
+    names = sorted(good)
+
+    @st.composite
+    def corrupted(draw):
+        data = dict(good)
+        for name in draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True)):
+            data[name] = draw(field_value(good[name]))
+        return data
+
+    return corrupted()
+
+
+@pytest.mark.rule("003-5-confidential")
+@pytest.mark.parametrize("target", TARGETS, ids=[target.name for target in TARGETS])
+def test_hostile_input_never_gives_a_server_error_nor_changes_data_when_refused(
+    target, world, browsers
+):
+    browser = browsers[target.role]
+    path = target.path(world)
+
+    # First a sweep: each field in turn gets each of the values that broke forms before.
+    good = target.good(world)
+    for name in sorted(good):
+        for value in SWEEP_VALUES:
+            post_and_check(browser, target, path, good | {name: value})
+
+    @settings(
+        max_examples=EXAMPLES_PER_FORM,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(data=submission(target, world))
+    def posting(data):
+        post_and_check(browser, target, path, data)
+
+    posting()
+
+
+def post_and_check(browser, target: Target, path: str, data: dict) -> None:
+    data = {name: value for name, value in data.items() if value is not None}
+    cookies = copy.deepcopy(browser.cookies)
+    try:
+        with transaction.atomic():
+            before = database_state()
+            response = getattr(browser, target.method)(path, data)
+            assert response.status_code < 500, (path, data)
+            if not 300 <= response.status_code < 400:
+                assert database_state() == before, (path, data)
+            transaction.set_rollback(True)
+    finally:
+        browser.cookies = cookies
