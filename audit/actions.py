@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     TWO_FACTOR_ENROLLED = "atmt.two_factor.enrolled", _("two-factor sign-in enrolled")
     TWO_FACTOR_RESET = "atmt.two_factor.reset", _("two-factor sign-in reset")
     ACCOUNT_UNLOCKED = "atmt.account.unlocked", _("account unlocked")
+    SESSIONS_ENDED = "atmt.sessions.ended", _("other sessions ended")
 
 
 LOOKS = frozenset(

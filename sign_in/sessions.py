@@ -5,16 +5,22 @@ the browser does with its cookie.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+
+from audit.actions import Action
+from audit.services import change_record
 
 IDLE_LIMIT = datetime.timedelta(minutes=15)
 ABSOLUTE_LIMIT = datetime.timedelta(hours=12)
@@ -23,6 +29,8 @@ ACTIVITY_RESOLUTION = datetime.timedelta(minutes=1)
 
 SIGNED_IN_AT = "atmt.signed_in_at"
 LAST_ACTIVE_AT = "atmt.last_active_at"
+# The address the session signed in from, shown to its user among their open sessions.
+SIGNED_IN_FROM = "atmt.signed_in_from"
 
 
 @receiver(user_logged_in)
@@ -30,6 +38,81 @@ def start_session_clock(sender, request, user, **kwargs):
     now = timezone.now().timestamp()
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_ACTIVE_AT] = now
+    request.session[SIGNED_IN_FROM] = request.META.get("REMOTE_ADDR") or ""
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """One of a user's sessions as its user sees it. `ref` names it without its key."""
+
+    ref: str
+    signed_in_at: datetime.datetime | None
+    last_active_at: datetime.datetime | None
+    address: str
+    current: bool
+
+
+def session_ref(session_key: str) -> str:
+    """A keyed hash of a session key: the page can name a session without revealing its key."""
+    return salted_hmac("atmt.sign_in.session", session_key, algorithm="sha256").hexdigest()[:32]
+
+
+def open_sessions_of(user, *, current_key: str) -> list[OpenSession]:
+    """The user's sessions that have not ended, the current one first, then newest first."""
+    sessions = [
+        OpenSession(
+            ref=session_ref(key),
+            signed_in_at=_moment(data.get(SIGNED_IN_AT)),
+            last_active_at=_moment(data.get(LAST_ACTIVE_AT)),
+            address=data.get(SIGNED_IN_FROM, ""),
+            current=key == current_key,
+        )
+        for key, data in _sessions_of(user)
+    ]
+    return sorted(
+        sessions,
+        key=lambda s: (not s.current, -(s.signed_in_at or _EPOCH).timestamp()),
+    )
+
+
+@transaction.atomic
+def sessions_end_others(*, user, current_key: str, ref: str | None = None) -> int:
+    """End the user's other sessions (or the one named by `ref`); how many ended.
+
+    The ended sessions are deleted on the server: their cookies lead to the sign-in page.
+    """
+    keys = [
+        key
+        for key, _data in _sessions_of(user)
+        if key != current_key and (ref is None or session_ref(key) == ref)
+    ]
+    deleted, _ = Session.objects.filter(session_key__in=keys).delete()
+    if deleted:
+        change_record(
+            actor=user, action=Action.SESSIONS_ENDED, target=user, details={"count": deleted}
+        )
+    return deleted
+
+
+def _sessions_of(user) -> list[tuple[str, dict]]:
+    """(key, data) of every unexpired session of `user`.
+
+    Django keeps no index of sessions by user, so this reads every unexpired session: fine for
+    one user's page now; a national deployment would keep its own table (issue 15).
+    """
+    found = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        data = session.get_decoded()
+        if data.get(SESSION_KEY) == str(user.pk):
+            found.append((session.session_key, data))
+    return found
+
+
+_EPOCH = datetime.datetime.fromtimestamp(0, tz=datetime.UTC)
+
+
+def _moment(timestamp: float | None) -> datetime.datetime | None:
+    return datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC) if timestamp else None
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -44,15 +127,8 @@ def end_sessions_when_deactivated(sender, instance, **kwargs):
 
 
 def sessions_end(user) -> int:
-    """Delete every session of `user` on the server; how many there were.
-
-    Sessions are not indexed by user, so the unexpired ones are read; deactivation is rare.
-    """
-    keys = [
-        session.session_key
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
-    ]
+    """Delete every session of `user` on the server; how many there were."""
+    keys = [key for key, _data in _sessions_of(user)]
     deleted, _ = Session.objects.filter(session_key__in=keys).delete()
     return deleted
 

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("sign-in/confirm/", views.identity_confirm, name="identity_confirm"),
     path("password/", views.OwnPasswordChange.as_view(), name="password_change"),
+    path("sessions/", views.open_sessions, name="open_sessions"),
     path(
         "sign-out/",
         second_factor_not_required(auth_views.LogoutView.as_view()),

@@ -22,6 +22,7 @@ from sign_in.forms import (
     OwnPasswordChangeForm,
 )
 from sign_in.middleware import second_factor_not_required, url_with_next
+from sign_in.sessions import open_sessions_of, sessions_end_others
 from sign_in.two_factor import (
     code_matches,
     confirmed_authenticator,
@@ -149,6 +150,24 @@ def identity_confirm(request):
             "minutes": int(settings.RECENT_SIGN_IN.total_seconds() // 60),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def open_sessions(request):
+    """The user's own open sessions: where and when each signed in; end the others."""
+    current_key = request.session.session_key or ""
+    if request.method == "POST":
+        ended = sessions_end_others(
+            user=request.user, current_key=current_key, ref=request.POST.get("session") or None
+        )
+        messages.success(
+            request,
+            ngettext("%(count)d session was ended.", "%(count)d sessions were ended.", ended)
+            % {"count": ended},
+        )
+        return redirect("open_sessions")
+    sessions = open_sessions_of(request.user, current_key=current_key)
+    return render(request, "registration/open_sessions.html", {"sessions": sessions})
 
 
 class OwnPasswordChange(PasswordChangeView):

@@ -315,5 +315,6 @@ def test_every_change_code_has_a_case_or_is_written_elsewhere():
         Action.ACCOUNT_UNLOCKED,
         Action.TWO_FACTOR_RESET,
     }
-    # Enrolment is a sign-in step: tests/access/test_two_factor.py proves its event.
-    assert written_here | {Action.TWO_FACTOR_ENROLLED} == CHANGES
+    # Sign-in steps: tests/access/test_two_factor.py proves enrolment's event,
+    # tests/access/test_open_sessions.py that of ending one's other sessions.
+    assert written_here | {Action.TWO_FACTOR_ENROLLED, Action.SESSIONS_ENDED} == CHANGES

@@ -130,6 +130,8 @@ def test_supervisor_pages_have_no_serious_accessibility_violation(
     sign_in(page, "esihenkilo", demo_clients)
     walk.check("home")
     walk.visit("access-log", "/access-log/")
+    walk.visit("sessions", "/sessions/")
+    walk.visit("password", "/password/")
     walk.visit("apply", "/access-rights/apply/")
     walk.assert_clean()
 
