@@ -2,8 +2,7 @@
 
 One walk a role, signed in once, straight to each page's address; the few pages that need a
 choice first (the purpose, a search) get it as a person would give it. The violations of the
-whole walk are reported together. Not walked yet: the re-authentication page before a decision
-(sign-in/confirm/) and the locked-out page.
+whole walk are reported together.
 """
 
 import base64
@@ -68,7 +67,7 @@ def client_id(special) -> int:
 
 
 def test_sign_in_pages_have_no_serious_accessibility_violation(
-    page: Page, other_page: Page, live_server, demo_users, screenshot_dir
+    page: Page, other_page: Page, live_server, demo_users, screenshot_dir, browser_errors
 ):
     walk = Walk(page, live_server.url, screenshot_dir, "sign-in")
     walk.visit("login", "/sign-in/")
@@ -88,6 +87,16 @@ def test_sign_in_pages_have_no_serious_accessibility_violation(
     other.get_by_role("button", name="Vahvista").click()
     expect(heading(other)).to_have_text("Varakoodit")
     walk.check("recovery-codes")
+
+    # Five wrong passwords from one browser: the locked-out page.
+    UserFactory(username="lukko", roles=[Role.CASE_WORKER])
+    walk.page = page
+    page.context.clear_cookies()
+    for _ in range(5):
+        page.goto(f"{live_server.url}/sign-in/")
+        sign_in_with_password(page, "lukko", "not-the-password")
+    walk.check("locked-out")
+    forgive_refusal(browser_errors, f"{live_server.url}/sign-in/", status="429 (Too Many Requests)")
     walk.assert_clean()
 
 
@@ -112,6 +121,7 @@ def test_case_worker_pages_have_no_serious_accessibility_violation(
     consent = Consent.objects.filter(client_id=kalle).order_by("-pk").first()
     assert consent is not None
     walk.visit("consent-withdraw", f"/clients/{kalle}/consents/{consent.pk}/withdraw/")
+    walk.visit("consent-attach-scan", f"/clients/{kalle}/consents/{consent.pk}/scan/attach/")
     walk.visit("apply", "/access-rights/apply/")
 
     raimo = client_id(RYYNANEN)
@@ -170,4 +180,5 @@ def test_access_administrator_pages_have_no_serious_accessibility_violation(
     walk.visit("agreement-duties", f"/access-rights/agreements/{agreement.pk}/duties-changed/")
     walk.visit("locked-accounts", "/access-rights/locked-accounts/")
     walk.visit("two-factor-reset", f"/access-rights/users/{worker.pk}/two-factor-reset/")
+    walk.visit("identity-confirm", "/sign-in/confirm/?next=/access-rights/")
     walk.assert_clean()
