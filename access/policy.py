@@ -178,7 +178,7 @@ def decide(
     basis: dict[str, int] = {}
     today = timezone.localdate(at)
 
-    referrals = list(Referral.objects.filter(_referral_active(today), client=client))
+    referrals = list(Referral.objects.active_on(today).filter(client=client))
     need = ServiceNeed.objects.filter(_need_documented(today), client=client).first()
     consent_id, consent_reason = _viewing_consent(client, at, today)
     # The agreement is the municipality's: it must be with the municipality whose grant covers
@@ -288,8 +288,8 @@ def _covered_referrals(actor: User, *, action: Action, at: datetime.datetime) ->
     )
     if NEEDED_AUTHORITY[action] == AccessScope.Authority.RECORD:
         covering_grant = covering_grant.filter(authority=AccessScope.Authority.RECORD)
-    return Referral.objects.filter(
-        _referral_active(timezone.localdate(at)), Exists(covering_grant), client=OuterRef("pk")
+    return Referral.objects.active_on(timezone.localdate(at)).filter(
+        Exists(covering_grant), client=OuterRef("pk")
     )
 
 
@@ -335,10 +335,6 @@ def _scan_overdue(scan, scan_due_at: datetime.datetime | None, at: datetime.date
 
 # The conditions as Q objects, shared by both forms so that they cannot drift apart.
 # Dates are local (Europe/Helsinki) days; instants are compared as instants.
-
-
-def _referral_active(today: datetime.date) -> Q:
-    return Q(referred_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gt=today))
 
 
 def _need_documented(today: datetime.date) -> Q:

@@ -1,3 +1,5 @@
+import datetime
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.db import models
@@ -129,6 +131,17 @@ class RecordedRow(models.Model):
         abstract = True
 
 
+class ReferralQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date) -> "ReferralQuerySet":
+        """Referrals in force on `day`: from their first day to the day before they end.
+
+        The one answer to "which referrals count", for the policy and every list.
+        """
+        return self.filter(referred_on__lte=day).filter(
+            models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=day)
+        )
+
+
 class Referral(RecordedRow):
     """The labour authority's referral of a client, with a client group tag (agreement §4)."""
 
@@ -148,6 +161,8 @@ class Referral(RecordedRow):
         max_length=200,
         help_text=_("Where the information came from, if not from the client."),
     )
+
+    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("referral")

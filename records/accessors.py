@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from access.models import User
@@ -30,7 +30,7 @@ from audit.context import RequestContext
 from audit.models import AccessEvent
 from audit.services import CLIENT_NOT_FOUND, ITEM_NOT_FOUND, look_record
 from clients.identity_code import IdentityCode
-from clients.models import Client, Referral
+from clients.models import Client, ClientGroup, Referral
 from records.sections import PROVIDERS
 
 SEARCH_RESULT_LIMIT = 50
@@ -338,29 +338,34 @@ def caseload_listed(*, actor: User, context: RequestContext, clients: list[Clien
         raise AccessLogUnavailable from error
 
 
-def caseload(actor: User, *, at: datetime.datetime | None = None) -> QuerySet[Client]:
-    """The clients the actor may open now, with when their viewing consent ends (if it does)
-    and when its scan is due (if it still awaits one).
+def caseload(
+    actor: User, *, group: ClientGroup | None = None, at: datetime.datetime | None = None
+) -> QuerySet[Client]:
+    """The clients the actor may open now (of one client `group`, if given), with when their
+    viewing consent ends (if it does) and when its scan is due (if it still awaits one).
 
     Each with `active_referrals`: the referrals in force, with their client group tags.
     """
     at = at or timezone.now()
     today = timezone.localdate(at)
     newest = newest_viewing_consents(today).filter(client=OuterRef("pk"))
-    active_referrals = (
-        Referral.objects.filter(referred_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .select_related("group")
-        .order_by("group__code", "pk")
-    )
+    in_force = Referral.objects.active_on(today)
+    clients = clients_openable_by(actor, at=at)
+    if group is not None:
+        clients = clients.filter(Exists(in_force.filter(client=OuterRef("pk"), group=group)))
     return (
-        clients_openable_by(actor, at=at)
-        .select_related("home_municipality")
+        clients.select_related("home_municipality")
         .annotate(
             consent_valid_until=Subquery(newest.values("valid_until")[:1]),
             consent_scan_due_at=Subquery(newest.filter(scan="").values("scan_due_at")[:1]),
         )
-        .prefetch_related(Prefetch("referrals", active_referrals, to_attr="active_referrals"))
+        .prefetch_related(
+            Prefetch(
+                "referrals",
+                in_force.select_related("group").order_by("group__code", "pk"),
+                to_attr="active_referrals",
+            )
+        )
         .order_by("last_name", "first_names", "pk")
     )
 

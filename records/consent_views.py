@@ -24,7 +24,7 @@ from consent.services import (
     consent_withdraw,
 )
 from records.accessors import ClientRecord, may
-from records.pages import client_page, stated_purpose
+from records.pages import client_page
 from records.uploads import parse_consent_uploads
 
 CONSENT_PAGE = (Section.CONSENTS, Section.CONSENT_REQUEST)
@@ -68,15 +68,11 @@ def consent_form_print(request, record: ClientRecord):
 @client_page(needs=CONSENT_PAGE)
 def consent_new(request, record: ClientRecord):
     client = record.client
-    form = ConsentRecordForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        initial={"kind": request.GET.get("kind", Consent.Kind.VIEWING)},
-        upload_name_was_unsafe=request.upload_name_was_unsafe,
-        upload_too_large=request.upload_too_large,
+    form = _upload_form(
+        ConsentRecordForm, request, initial={"kind": request.GET.get("kind", Consent.Kind.VIEWING)}
     )
     refusal = None
-    if form.is_valid() and (refusal := _refusal_to_record(request, form)) is None:
+    if form.is_valid() and (refusal := _refusal_to_record(request, record, form)) is None:
         data = form.cleaned_data
         consent_record(
             actor=request.user,
@@ -107,23 +103,34 @@ def consent_new(request, record: ClientRecord):
     )
 
 
-def _refusal_to_record(request, form: ConsentRecordForm) -> Reason | None:
+def _upload_form(form_class, request, **kwargs):
+    """A form with a scan upload, told what the upload parser noticed (records/uploads.py)."""
+    posted = request.method == "POST"
+    return form_class(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        upload_name_was_unsafe=request.upload_name_was_unsafe,
+        upload_too_large=request.upload_too_large,
+        **kwargs,
+    )
+
+
+def _refusal_to_record(request, record: ClientRecord, form: ConsentRecordForm) -> Reason | None:
     """A given consent widens access: it needs the recording authority. A refusal does not."""
     if form.cleaned_data["status"] != Consent.Status.GIVEN:
         return None
-    return _refusal_to_widen(request, form)
+    return _refusal_to_widen(request, record, form)
 
 
-def _refusal_to_widen(request, form) -> Reason | None:
+def _refusal_to_widen(request, record: ClientRecord, form) -> Reason | None:
     """What widens access (a given consent, a scan that makes one count) needs the recording
     authority. Returns the policy's reason and says it on the form when the policy refuses; the
     page was opened (and logged) already, and nothing is written.
     """
-    client_id = request.resolver_match.kwargs["client_id"]
     decision = may(
         actor=request.user,
-        client_id=client_id,
-        purpose=stated_purpose(request, client_id),
+        client_id=record.client.pk,
+        purpose=record.purpose,
         action=Action.RECORD,
     )
     if Section.CONSENT_REQUEST in decision.sections:
@@ -164,14 +171,9 @@ def consent_withdraw_page(request, record: ClientRecord, consent_id: int):
 def consent_scan_attach_page(request, record: ClientRecord, consent_id: int):
     """Attach the scan to a given consent recorded on the worker's word that they hold it."""
     consent = _consent_of(record, consent_id)
-    form = ConsentScanForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        upload_name_was_unsafe=request.upload_name_was_unsafe,
-        upload_too_large=request.upload_too_large,
-    )
+    form = _upload_form(ConsentScanForm, request)
     refusal = None
-    if form.is_valid() and (refusal := _refusal_to_widen(request, form)) is None:
+    if form.is_valid() and (refusal := _refusal_to_widen(request, record, form)) is None:
         try:
             consent_scan_attach(
                 actor=request.user,

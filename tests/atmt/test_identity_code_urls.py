@@ -1,7 +1,6 @@
 """The identity code never leaves the request body: no URL the app builds and no log line of
 runserver or gunicorn carries a query string that holds one."""
 
-import http.client
 import logging
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from atmt.identity_codes import holds_identity_code, without_identity_codes
 from atmt.log_filters import WithoutIdentityCodes
 from sign_in.middleware import url_with_next
 from tests.atmt.test_configuration import environment
-from tests.atmt.test_production import HOST, free_port
+from tests.atmt.test_production import HOST, free_port, get, stop, wait_until_healthy
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CODE = "131052-308T"
@@ -29,7 +28,6 @@ CODE_QUERIES = [
     f"next=%2Fclients%2Fsearch%2F%3Fidentity_code%3D{CODE}",
     "next=%252Fclients%252F%253Fq%253D131052A308T",
 ]
-SERVER_START_TIMEOUT = 30
 CODE_PARTS = ("131052", "308T", "308t")
 
 
@@ -142,49 +140,19 @@ def serve(command: list[str], tmp_path: Path, port: int):
             command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
         )
     try:
-        wait_until_answering(server, port, log_path)
+        wait_until_healthy(server, port, log_path)
         for query in CODE_QUERIES:
             for path in ("/clients/search/", "/sign-in/"):
-                status = get_status(port, f"{path}?{query}")
-                assert status == 302
+                assert get(port, f"{path}?{query}", https=False).status == 302
         # A plain request, to show that request lines are logged at all; the server writes its
         # line after the answer, so wait for it before stopping the server.
-        get_status(port, "/healthz?page=2")
+        get(port, "/healthz?page=2", https=False)
         deadline = time.monotonic() + 5
         while log_path.read_text().count("/healthz") < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     return log_path.read_text()
-
-
-def get_status(port: int, path: str) -> int:
-    connection = http.client.HTTPConnection(HOST, port, timeout=10)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-def wait_until_answering(server: subprocess.Popen, port: int, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"the server exited with {server.returncode}:\n{log_path.read_text()}")
-        try:
-            get_status(port, "/healthz")
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"the server did not answer in {SERVER_START_TIMEOUT}s:\n{log_path.read_text()}")
 
 
 @pytest.mark.rule("003-5-confidential")

@@ -135,19 +135,23 @@ def server_port(production_site) -> int:
         wait_until_healthy(server, port, log_path)
         yield port
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def wait_until_healthy(server: subprocess.Popen, port: int, log_path: Path) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"gunicorn exited with {server.returncode}:\n{log_path.read_text()}")
+            pytest.fail(f"the server exited with {server.returncode}:\n{log_path.read_text()}")
         try:
             if get(port, "/healthz", https=False).status == 200:
                 return
