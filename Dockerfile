@@ -19,6 +19,7 @@ COPY . .
 # Placeholder values for the build only (collectstatic touches no database and signs nothing);
 # the real ones come from the env file when the container runs.
 RUN ATMT_ENV=production ALLOWED_HOSTS=build SECRET_KEY=build-only-placeholder-never-used-to-sign-anything-000000 \
+        IDENTITY_CODE_HASH_KEY=build-only \
         STATIC_ROOT=/app/staticfiles python manage.py collectstatic --no-input -v 0 \
     && python manage.py compilemessages -v 0 \
     && useradd --system --no-create-home atmt \

@@ -16,6 +16,11 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The employment area, municipality or unit the person works for."),
     )
+    # The person's own identity code, only as a keyed hash (access.staff.identity_code_hash):
+    # enough to recognise the person's own client record, never enough to read the code.
+    identity_code_hash = models.CharField(
+        _("keyed hash of the identity code"), max_length=64, blank=True, default="", editable=False
+    )
 
     class Meta(AbstractUser.Meta):
         # The stubs type AbstractUser.Meta's names as str; a lazy translation is what Django uses.

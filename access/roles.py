@@ -1,4 +1,4 @@
-"""The three staff roles. Each is a Django group whose name is the role's code."""
+"""The staff roles. Each is a Django group whose name is the role's code."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +8,9 @@ class Role(models.TextChoices):
     CASE_WORKER = "case_worker", _("Case worker")
     SUPERVISOR = "supervisor", _("Supervisor")
     ACCESS_ADMIN = "access_admin", _("Access administrator")
+    # Of the labour authority (työvoimaviranomainen): registers and refers clients and documents
+    # their service need. Not a case worker: never opens the case worker's record view.
+    LABOUR_OFFICIAL = "labour_official", _("Labour-authority official")
 
 
 def roles_of(user) -> list[Role]:

@@ -207,6 +207,12 @@ CONSENT_SCAN_MAX_BYTES = 10 * 1024 * 1024
 # A given consent recorded on the worker's word that they hold the signed paper counts this many
 # days; then it stops counting until its scan is attached.
 CONSENT_SCAN_GRACE_DAYS = env_int("CONSENT_SCAN_GRACE_DAYS", 14, minimum=1)
+# The key of the staff accounts' identity-code hashes. Its own key, not SECRET_KEY: rotating the
+# session secret must not orphan every hash (they are recomputed only when re-entered).
+IDENTITY_CODE_HASH_KEY = (
+    env_str("IDENTITY_CODE_HASH_KEY", required=PRODUCTION)
+    or "development-only-identity-code-hash-key-0123456789"
+)
 # Stored files (the scans) are readable by the app's own user only, and so are new folders.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -17,6 +17,13 @@ class Action(models.TextChoices):
     CLIENT_PRINTED = "atmt.client.printed", _("print")
     CLIENT_EXPORTED = "atmt.client.exported", _("export")
     CLIENT_LISTED = "atmt.client.listed", _("caseload listed")
+    # Changes to client records: intake by the labour authority.
+    CLIENT_REGISTERED = "atmt.client.registered", _("client registered")
+    CLIENT_MOVED = "atmt.client.moved", _("home municipality changed")
+    RELATIONSHIP_STARTED = "atmt.relationship.started", _("client relationship started")
+    RELATIONSHIP_ENDED = "atmt.relationship.ended", _("client relationship ended")
+    REFERRAL_RECORDED = "atmt.referral.recorded", _("referral recorded")
+    REFERRAL_ENDED = "atmt.referral.ended", _("referral ended")
     # Changes to client records.
     SERVICE_NEED_DOCUMENTED = "atmt.service_need.documented", _("service need documented")
     CONSENT_RECORDED = "atmt.consent.recorded", _("consent recorded")
@@ -32,6 +39,11 @@ class Action(models.TextChoices):
     AGREEMENT_RECORDED = "atmt.agreement.recorded", _("worker agreement recorded")
     AGREEMENT_TERMINATED = "atmt.agreement.terminated", _("worker agreement terminated")
     AGREEMENT_ENDED = "atmt.agreement.ended", _("worker agreement ended: duties changed")
+    # Changes to staff accounts.
+    ACCOUNT_CREATED = "atmt.account.created", _("staff account created")
+    ACCOUNT_CHANGED = "atmt.account.changed", _("roles or scope of a staff account changed")
+    ACCOUNT_DEACTIVATED = "atmt.account.deactivated", _("staff account deactivated")
+    ACCOUNT_REACTIVATED = "atmt.account.reactivated", _("staff account reactivated")
     # Changes to how someone signs in.
     TWO_FACTOR_ENROLLED = "atmt.two_factor.enrolled", _("two-factor sign-in enrolled")
     TWO_FACTOR_RESET = "atmt.two_factor.reset", _("two-factor sign-in reset")

@@ -10,7 +10,6 @@ and the ratio of the medians. Bounded: at most 500 runs, and it stops early, say
 """
 
 import argparse
-import datetime
 import os
 import statistics
 import sys
@@ -54,7 +53,6 @@ def main() -> int:
         home_municipality=municipality,
         mother_tongue=args.language,
         service_language=args.language,
-        relationship_started_on=datetime.date(2025, 1, 1),
     )
 
     def form() -> bytes:

@@ -29,13 +29,70 @@ class TranslatedNameMixin(models.Model):
         return getattr(self, f"name_{language}", None) or self.name_fi
 
 
+class EmploymentArea(TranslatedNameMixin):
+    """A group of municipalities that organises employment services together (act 380/2023).
+
+    The area supervises the municipal workers who use the service (seed 000 §8).
+    """
+
+    code = models.CharField(_("employment area code"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("employment area")
+        verbose_name_plural = _("employment areas")
+        ordering = ["name_fi"]
+
+
 class Municipality(TranslatedNameMixin):
+    """A municipality of Statistics Finland's classification, kept as data (clients/data/).
+
+    Held as django-guardian object permissions: which municipalities a labour-authority official
+    serves and which a supervisor oversees. Never time-limited and never about one client: the
+    personal access grant stays the only way to open a record.
+    """
+
     code = models.CharField(_("municipality code"), max_length=3, unique=True)
+    employment_area = models.ForeignKey(
+        EmploymentArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("employment area"),
+    )
+    # False once a newer classification no longer lists it (merged into another): its clients
+    # and grants stay, and nothing new can be recorded there.
+    in_classification = models.BooleanField(_("in the current classification"), default=True)
 
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name_fi"]
+        permissions = [
+            ("serve_municipality", _("Serves the municipality as a labour-authority official")),
+            ("oversee_municipality", _("Oversees the use of the service in the municipality")),
+        ]
+
+
+class Classification(models.Model):
+    """Which edition of a classification the reference data was loaded from, and when."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITIES = "municipalities", _("municipalities")
+        EMPLOYMENT_AREAS = "employment_areas", _("employment areas")
+
+    kind = models.CharField(_("classification"), max_length=30, choices=Kind)
+    year = models.PositiveSmallIntegerField(_("year"))
+    source = models.CharField(_("source"), max_length=300)
+    loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
+        ordering = ["kind", "-loaded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.year}"
 
 
 class ClientGroup(TranslatedNameMixin):
@@ -56,6 +113,34 @@ class ServiceLanguage(models.TextChoices):
     FINNISH = "fi", _("Finnish")
     SWEDISH = "sv", _("Swedish")
     ENGLISH = "en", _("English")
+
+
+class RecordedRow(models.Model):
+    """Who recorded a row, and when: part of every entry about a client (act 916/2012, 13:4)."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class SourcedRow(RecordedRow):
+    """A row that did not come from the client: also where it came from (agreement §4 ¶1)."""
+
+    source = models.CharField(
+        _("source of the information"),
+        max_length=200,
+        help_text=_("Where the information came from, if not from the client."),
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Client(models.Model):
@@ -81,9 +166,18 @@ class Client(models.Model):
     service_language = models.CharField(
         _("language of service"), max_length=2, choices=ServiceLanguage
     )
-    relationship_started_on = models.DateField(_("client relationship started on"))
-    relationship_ended_on = models.DateField(
-        _("client relationship ended on"), null=True, blank=True
+    # Who registered the client and from what; empty only on rows from before intake existed.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    source = models.CharField(
+        _("source of the information"), max_length=200, blank=True, default=""
     )
 
     class Meta:
@@ -115,20 +209,59 @@ class Client(models.Model):
     def has_temporary_identity_code(self) -> bool:
         return parse_identity_code(self.identity_code).is_temporary
 
+    @property
+    def relationship(self) -> "ClientRelationship | None":
+        """The newest client relationship: the current one, or the last one if it has ended."""
+        return self.relationships.order_by("-started_on", "-id").first()
 
-class RecordedRow(models.Model):
-    """Who recorded a row, and when: part of every entry about a client (act 916/2012, 13:4)."""
 
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
+class ClientRelationship(SourcedRow):
+    """One client relationship. A returning client gets a new one; its end starts the
+    four-year retention clock (agreement §10)."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="relationships", verbose_name=_("client")
     )
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    started_on = models.DateField(_("client relationship started on"))
+    ended_on = models.DateField(_("client relationship ended on"), null=True, blank=True)
 
     class Meta:
-        abstract = True
+        verbose_name = _("client relationship")
+        verbose_name_plural = _("client relationships")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="relationship_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.started_on:%Y-%m-%d}..{self.ended_on or ''}"
+
+
+class ClientMove(SourcedRow):
+    """A change of home municipality, from `moved_on`: what `Client.home_municipality` was."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="moves", verbose_name=_("client")
+    )
+    moved_from = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("moved from")
+    )
+    moved_to = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("moved to")
+    )
+    moved_on = models.DateField(_("moved on"))
+
+    class Meta:
+        verbose_name = _("move")
+        verbose_name_plural = _("moves")
+        ordering = ["-moved_on", "-id"]
+
+    def __str__(self):
+        return f"{self.moved_from} > {self.moved_to} ({self.moved_on:%Y-%m-%d})"
 
 
 class ReferralQuerySet(models.QuerySet):
@@ -142,8 +275,18 @@ class ReferralQuerySet(models.QuerySet):
         )
 
 
-class Referral(RecordedRow):
+class Referral(SourcedRow):
     """The labour authority's referral of a client, with a client group tag (agreement §4)."""
+
+    class EndReason(models.TextChoices):
+        EMPLOYED = "employed", _("employed")
+        EDUCATION = "education", _("started studies")
+        SERVICE_COMPLETED = "service_completed", _("service completed")
+        OTHER_SERVICE = "other_service", _("referred to another service")
+        MOVED = "moved", _("moved away")
+        RELATIONSHIP_ENDED = "relationship_ended", _("client relationship ended")
+        ENTERED_IN_ERROR = "entered_in_error", _("entered in error")
+        OTHER = "other", _("other reason")
 
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("client")
@@ -156,10 +299,8 @@ class Referral(RecordedRow):
     ended_on = models.DateField(
         _("ended on"), null=True, blank=True, help_text=_("The first day it is no longer in force.")
     )
-    source = models.CharField(
-        _("source of the information"),
-        max_length=200,
-        help_text=_("Where the information came from, if not from the client."),
+    end_reason = models.CharField(
+        _("reason for ending"), max_length=30, choices=EndReason, blank=True, default=""
     )
 
     objects = ReferralQuerySet.as_manager()
@@ -180,7 +321,7 @@ class Referral(RecordedRow):
         return f"{self.group} ({self.referred_on:%Y-%m-%d})"
 
 
-class ServiceNeed(RecordedRow):
+class ServiceNeed(SourcedRow):
     """A service-need assessment. A new one supersedes the previous; none is ever overwritten."""
 
     class Status(models.TextChoices):
@@ -193,7 +334,6 @@ class ServiceNeed(RecordedRow):
     assessment = models.TextField(_("assessment"))
     assessed_on = models.DateField(_("assessed on"))
     assessed_by = models.CharField(_("assessed by"), max_length=200)
-    source = models.CharField(_("source of the information"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DOCUMENTED)
 
     class Meta:
@@ -205,8 +345,11 @@ class ServiceNeed(RecordedRow):
         return f"{self.get_status_display()} ({self.assessed_on:%Y-%m-%d})"
 
 
+auditlog.register(EmploymentArea)
 auditlog.register(Municipality)
 auditlog.register(ClientGroup)
 auditlog.register(Client)
+auditlog.register(ClientRelationship)
+auditlog.register(ClientMove)
 auditlog.register(Referral)
 auditlog.register(ServiceNeed)

@@ -24,7 +24,14 @@ from django.utils import timezone
 from access.models import AccessGrant, User, WorkerAgreement
 from access.policy import Reason
 from clients.identity_code import CENTURIES, parse_identity_code
-from clients.models import Client, ClientGroup, Municipality, Referral, ServiceNeed
+from clients.models import (
+    Client,
+    ClientGroup,
+    ClientRelationship,
+    Municipality,
+    Referral,
+    ServiceNeed,
+)
 from consent.models import Consent
 
 SEED = 20260167
@@ -736,9 +743,18 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
         )
         new = [plan for plan in plans if plan.identity_code not in present]
         clients = Client.objects.bulk_create([_client(plan, municipalities) for plan in new])
-        referrals, needs, consents = [], [], []
+        referrals, needs, consents, relationships = [], [], [], []
         for plan, client in zip(new, clients, strict=True):
             recorder = users[RECORDER]
+            relationships.append(
+                ClientRelationship(
+                    client=client,
+                    started_on=plan.relationship_started_on,
+                    source=SOURCE,
+                    recorded_by=recorder,
+                    recorded_at=_at(plan.relationship_started_on, 8, 0),
+                )
+            )
             for group_code, referred_on, ended_on in plan.referrals:
                 referrals.append(
                     Referral(
@@ -788,6 +804,7 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
                         recorded_at=_at(consent.signed_on, 10, 20),
                     )
                 )
+        ClientRelationship.objects.bulk_create(relationships)
         Referral.objects.bulk_create(referrals)
         ServiceNeed.objects.bulk_create(needs)
         Consent.objects.bulk_create(consents)
@@ -817,7 +834,7 @@ def _client(plan: _ClientPlan, municipalities: dict[str, Municipality]) -> Clien
         home_municipality=municipalities[plan.municipality_code],
         mother_tongue=plan.mother_tongue,
         service_language=plan.service_language,
-        relationship_started_on=plan.relationship_started_on,
+        source=SOURCE,
     )
 
 

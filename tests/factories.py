@@ -4,7 +4,14 @@ import factory
 from django.contrib.auth.models import Group
 
 from access.models import AccessGrant, User, WorkerAgreement
-from clients.models import Client, ClientGroup, Municipality, Referral, ServiceNeed
+from clients.models import (
+    Client,
+    ClientGroup,
+    ClientRelationship,
+    Municipality,
+    Referral,
+    ServiceNeed,
+)
 from consent.models import Consent
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -63,6 +70,7 @@ def client_group(code: str = "ohjaamo_youth") -> ClientGroup:
 class ClientFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Client
+        skip_postgeneration_save = True
 
     identity_code = factory.Sequence(
         lambda n: identity_code_for(
@@ -74,7 +82,19 @@ class ClientFactory(factory.django.DjangoModelFactory):
     home_municipality = factory.SubFactory(MunicipalityFactory)
     mother_tongue = "fi"
     service_language = "fi"
-    relationship_started_on = datetime.date(2025, 1, 1)
+    relationship = factory.RelatedFactory(
+        "tests.factories.ClientRelationshipFactory", factory_related_name="client"
+    )
+
+
+class ClientRelationshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientRelationship
+
+    client = factory.SubFactory(ClientFactory, relationship=None)
+    started_on = datetime.date(2025, 1, 1)
+    source = "Työvoimaviranomaisen asiakastietojärjestelmä"
+    recorded_by = factory.SubFactory(UserFactory)
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):

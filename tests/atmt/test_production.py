@@ -34,6 +34,7 @@ def production_environment(directory: Path, **variables: str) -> dict[str, str]:
     return environment(
         ATMT_ENV="production",
         SECRET_KEY=secrets.token_urlsafe(48),  # 64 characters
+        IDENTITY_CODE_HASH_KEY=secrets.token_urlsafe(48),
         DATABASE_URL=f"sqlite:///{directory / 'atmt.sqlite3'}",
         STATIC_ROOT=str(directory / "staticfiles"),
         **variables,

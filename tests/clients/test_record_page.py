@@ -184,9 +184,9 @@ def test_record_page_costs_the_same_queries_whatever_the_history(
 
 
 # Session, user and the second factor's device, then the decision (client, referrals, need,
-# consent, agreement, grants and their groups), the event, and the record's three histories,
-# within one transaction.
-RECORD_PAGE_QUERIES = 18
+# consent, agreement, grants and their groups), the event, the record's three histories and
+# the client relationship, within one transaction.
+RECORD_PAGE_QUERIES = 19
 
 
 @pytest.mark.rule("000-6-views-logged")
