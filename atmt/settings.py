@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "access",
     "records",
     "review",
+    "intake",
 ]
 if not PRODUCTION:
     # The demo data and the command that prints a demo user's one-time code: in production the
