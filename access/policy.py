@@ -16,6 +16,12 @@ the recording authority (a view grant reads only). A refusal or a withdrawal of 
 narrows access and may be recorded at any time (seed 000 §§4-5, 001 §11; GDPR Art. 7(3)): it
 needs only what viewing the consent request needs.
 
+The labour authority's intake (registering, referring, documenting the service need) is one more
+action with its own condition: the official serves the client's home municipality, an
+organisational scope held with django-guardian (access.scope). Nothing else applies to it: the
+referral and the service need are what the official records, and an intake official never
+sees consents or the case worker's record.
+
 Asking for a consent needs a little of the client before there is a consent: when everything
 but the consent holds, the worker may see the consent request (name, identity code, language of
 service, each consent kind's status and dates) and nothing else (seed 000 §5 bars the rest).
@@ -31,7 +37,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access.models import AccessGrant, AccessScope, User, WorkerAgreement
-from access.purposes import Purpose
+from access.purposes import CASE_WORK_PURPOSES, Purpose
+from access.scope import municipalities_served_by
 from clients.models import Client, Referral, ServiceNeed
 from consent.models import Consent
 
@@ -56,9 +63,12 @@ class Action(models.TextChoices):
     RECORD = "record", _("record")
     PRINT = "print", _("print")
     EXPORT = "export", _("export")
+    # The labour authority's: registering and referring the client, documenting the need.
+    INTAKE = "intake", _("intake")
 
 
 FULL_RECORD = (Section.IDENTITY, Section.REFERRALS, Section.SERVICE_NEEDS, Section.CONSENTS)
+INTAKE_RECORD = (Section.IDENTITY, Section.REFERRALS, Section.SERVICE_NEEDS)
 CONSENT_REQUEST = (Section.CONSENT_REQUEST,)
 # The authority each action needs of the covering grant.
 NEEDED_AUTHORITY = {
@@ -66,6 +76,7 @@ NEEDED_AUTHORITY = {
     Action.PRINT: AccessScope.Authority.VIEW,
     Action.EXPORT: AccessScope.Authority.VIEW,
     Action.RECORD: AccessScope.Authority.RECORD,
+    Action.INTAKE: None,  # no grant: the official's organisational scope answers instead
 }
 
 
@@ -83,6 +94,7 @@ class Reason(models.TextChoices):
     GRANT_OUT_OF_SCOPE = "grant_out_of_scope", _("outside the access right")
     AUTHORITY_MISSING = "authority_missing", _("no recording authority")
     PURPOSE_MISSING = "purpose_missing", _("no purpose")
+    SCOPE_MISSING = "scope_missing", _("outside the municipalities served")
 
 
 # What the denied page tells the worker: what is missing, and what they can do about it.
@@ -131,8 +143,16 @@ REASON_EXPLANATIONS = {
         _("You have not stated the purpose of the view."),
         _("Choose the purpose of the view."),
     ),
+    Reason.SCOPE_MISSING: (
+        _("You do not serve the client's home municipality."),
+        _("Ask your access administrator which municipalities you serve."),
+    ),
 }
 
+
+# The case worker's actions and the reasons they can fail for; intake has its own (above).
+CASE_WORK_ACTIONS = tuple(action for action in Action if action != Action.INTAKE)
+CASE_WORK_REASONS = tuple(reason for reason in Reason if reason != Reason.SCOPE_MISSING)
 
 CONSENT_REASONS = frozenset(
     {
@@ -174,6 +194,8 @@ def decide(
 
     Names every failing condition and the sections that may be shown.
     """
+    if action == Action.INTAKE:
+        return _decide_intake(actor=actor, client=client, purpose=purpose, at=at)
     reasons: list[Reason] = []
     basis: dict[str, int] = {}
     today = timezone.localdate(at)
@@ -224,7 +246,7 @@ def decide(
     elif local_grants:
         basis["grant"] = local_grants[0].pk
 
-    if purpose not in Purpose.values:
+    if purpose not in CASE_WORK_PURPOSES:
         reasons.append(Reason.PURPOSE_MISSING)
 
     return Decision(
@@ -234,6 +256,25 @@ def decide(
         sections=_sections(reasons, client_visible=bool(local_grants)),
         basis=basis,
         client_visible=bool(local_grants),
+        at=at,
+    )
+
+
+def _decide_intake(
+    *, actor: User, client: Client, purpose: str | None, at: datetime.datetime
+) -> Decision:
+    """The labour authority's intake: the official serves the client's home municipality."""
+    served = municipalities_served_by(actor).filter(pk=client.home_municipality_id).exists()
+    reasons = [] if served else [Reason.SCOPE_MISSING]
+    if purpose != Purpose.INTAKE:
+        reasons.append(Reason.PURPOSE_MISSING)
+    return Decision(
+        action=Action.INTAKE,
+        allowed=not reasons,
+        reasons=tuple(reasons),
+        sections=() if reasons else INTAKE_RECORD,
+        basis={"municipality": client.home_municipality_id} if served else {},
+        client_visible=served,
         at=at,
     )
 
@@ -257,6 +298,8 @@ def clients_openable_by(
     actor: User, *, action: Action = Action.VIEW, at: datetime.datetime
 ) -> QuerySet[Client]:
     """The clients on whose record `actor` may do `action` at `at` (given a purpose): one query."""
+    if action == Action.INTAKE:
+        return Client.objects.filter(home_municipality__in=municipalities_served_by(actor))
     today = timezone.localdate(at)
     newest_consent = newest_viewing_consents(today).filter(client=OuterRef("pk")).values("pk")
     return Client.objects.alias(newest_consent=Subquery(newest_consent[:1])).filter(

@@ -10,3 +10,9 @@ class Purpose(models.TextChoices):
     REFERRAL = "referral", _("Handling the client's referral")
     SERVICE = "service", _("Arranging or following up a service")
     CONSENT = "consent", _("Asking for or recording a consent")
+    # The labour authority's one purpose, stated by the intake pages themselves.
+    INTAKE = "intake", _("Registering or referring the client, documenting the service need")
+
+
+# What a case worker chooses from: intake is the labour authority's.
+CASE_WORK_PURPOSES = frozenset(Purpose) - {Purpose.INTAKE}

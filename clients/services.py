@@ -142,10 +142,11 @@ def relationship_start(
     """A returning client's new client relationship: it restarts the retention clock."""
     client = _locked(client)
     current = client.relationship
-    if current is not None and current.ended_on is None:
-        raise IntakeRefused(Refusal.RELATIONSHIP_ONGOING)
-    if current is not None and started_on < current.ended_on:
-        raise IntakeRefused(Refusal.END_BEFORE_START)
+    if current is not None:
+        if current.ended_on is None:
+            raise IntakeRefused(Refusal.RELATIONSHIP_ONGOING)
+        if started_on < current.ended_on:
+            raise IntakeRefused(Refusal.END_BEFORE_START)
     with set_actor(actor):
         relationship = ClientRelationship.objects.create(
             client=client, started_on=started_on, recorded_by_id=actor.pk, source=source

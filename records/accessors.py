@@ -41,6 +41,7 @@ LOGGED_AS = {
     Action.RECORD: LoggedAction.CLIENT_VIEWED,
     Action.PRINT: LoggedAction.CLIENT_PRINTED,
     Action.EXPORT: LoggedAction.CLIENT_EXPORTED,
+    Action.INTAKE: LoggedAction.CLIENT_VIEWED,
 }
 
 
@@ -320,6 +321,54 @@ def find_clients(
     if not_referred:
         return [SearchResult(client=None)]
     return [SearchResult(client=client, openable=client.pk in openable) for client in found]
+
+
+@dataclass(frozen=True)
+class IntakeLookup:
+    """Whether an identity code is registered: the client if the official serves their home
+    municipality; elsewhere only that it is (`registered_elsewhere`), nothing about where."""
+
+    client: Client | None = None
+    registered_elsewhere: bool = False
+
+
+def look_up_for_intake(
+    *,
+    actor: User,
+    context: RequestContext,
+    identity_code: IdentityCode,
+    at: datetime.datetime | None = None,
+) -> IntakeLookup:
+    """Look up one identity code for the labour authority's intake, and log the search.
+
+    Whether a code is registered anywhere is what keeps a client from being registered twice;
+    the log names the client either way, so the client's access report shows the search.
+    """
+    at = at or timezone.now()
+    try:
+        with transaction.atomic():
+            found = Client.objects.filter(identity_code=identity_code.code).first()
+            served = (
+                found is not None
+                and clients_openable_by(actor, action=Action.INTAKE, at=at)
+                .filter(pk=found.pk)
+                .exists()
+            )
+            look_record(
+                actor=actor,
+                context=context,
+                action=LoggedAction.CLIENT_SEARCHED,
+                at=at,
+                search_criteria={"identity_code": identity_code.masked},
+                result_count=int(served),
+                details={"clients": [found.pk] if found else [], "intake": True}
+                | ({"registered_elsewhere": True} if found and not served else {}),
+            )
+    except DatabaseError as error:
+        raise AccessLogUnavailable from error
+    if found is None:
+        return IntakeLookup()
+    return IntakeLookup(client=found) if served else IntakeLookup(registered_elsewhere=True)
 
 
 def caseload_listed(*, actor: User, context: RequestContext, clients: list[Client]) -> None:

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from access.purposes import Purpose
+from access.purposes import CASE_WORK_PURPOSES, Purpose
 from atmt.forms import HdsFormMixin
 from clients.identity_code import parse_identity_code
 from clients.models import ClientGroup
@@ -39,7 +39,9 @@ class ClientSearchForm(HdsFormMixin, forms.Form):
 
 class PurposeForm(HdsFormMixin, forms.Form):
     purpose = forms.ChoiceField(
-        label=_("Purpose of the view"), choices=Purpose.choices, widget=forms.RadioSelect
+        label=_("Purpose of the view"),
+        choices=[(p.value, p.label) for p in Purpose if p in CASE_WORK_PURPOSES],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         label=_("Note (optional)"),

@@ -9,9 +9,11 @@ record, or answers with the refusal, so no view branches on "record or response"
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from access.policy import REASON_EXPLANATIONS, Action, Section
+from access.roles import Role, roles_of
 from audit.context import RequestContext
 from records.accessors import (
     EVERY_SECTION,
@@ -36,8 +38,13 @@ def client_page(
     needs: tuple[Section, ...] = EVERY_SECTION,
     details: Callable[..., dict] | None = None,
     item: str | None = None,
+    purpose: StatedPurpose | None = None,
 ):
     """Open the client for `action` with the session's purpose; call the view with the record.
+
+    Case workers' pages take the purpose the worker stated for this client in the session; the
+    labour authority's intake pages state their one `purpose` themselves. Each action is its
+    role's: an official never opens a case worker's page, nor a case worker an intake page (403).
 
     `needs` names the sections the page shows; `details(request, **kwargs)` says what the look
     was for (such as which form was printed) and may raise Http404 for a bad parameter; `item`
@@ -47,9 +54,10 @@ def client_page(
     def decorator(view):
         @wraps(view)
         def page(request, client_id: int, **kwargs):
+            _require_role(request.user, action)
             look_details = details(request, **kwargs) if details else None
-            purpose = stated_purpose(request, client_id)
-            if purpose is None:
+            stated = purpose or stated_purpose(request, client_id)
+            if stated is None:
                 return refuse_stranger(request, client_id) or redirect(
                     "clients:purpose", client_id=client_id
                 )
@@ -57,7 +65,7 @@ def client_page(
                 record = open_client(
                     actor=request.user,
                     client_id=client_id,
-                    purpose=purpose,
+                    purpose=stated,
                     context=RequestContext.from_request(request),
                     action=action,
                     needs=needs,
@@ -86,6 +94,7 @@ def client_purpose_page(view):
 
     @wraps(view)
     def page(request, client_id: int, **kwargs):
+        _require_role(request.user, Action.VIEW)
         try:
             client_name = client_known_to(
                 actor=request.user,
@@ -100,6 +109,12 @@ def client_purpose_page(view):
 
     setattr(page, CLIENT_PAGE, True)
     return page
+
+
+def _require_role(user, action: Action) -> None:
+    role = Role.LABOUR_OFFICIAL if action == Action.INTAKE else Role.CASE_WORKER
+    if role not in roles_of(user):
+        raise PermissionDenied
 
 
 def stated_purpose(request, client_id: int) -> StatedPurpose | None:

@@ -63,6 +63,12 @@ def access_admin(db):
 
 
 @pytest.fixture
+def labour_official(db):
+    """Of the labour authority; serves no municipality until a test gives them one."""
+    return UserFactory(username="official", roles=[Role.LABOUR_OFFICIAL])
+
+
+@pytest.fixture
 def outsider(db):
     """Signed in, but holds no role at all."""
     return UserFactory(username="outsider")

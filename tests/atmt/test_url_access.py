@@ -17,7 +17,7 @@ from tests.sign_in import authenticator
 # The only pages an anonymous visitor may reach. /healthz is answered by middleware, not a view.
 PUBLIC_PATHS = {"/sign-in/", "/language/"}
 # Patterns declared today; a new page makes this fail until it is added to the walk's count.
-EXPECTED_PATTERN_COUNT = 74
+EXPECTED_PATTERN_COUNT = 83
 SAMPLE_VALUES = {"app_label": "access", "content_type_id": "1", "object_id": "1", "url": "x/"}
 
 
@@ -97,13 +97,17 @@ def client_paths():
 
 
 def test_client_pages_are_found_by_the_walk():
-    assert len(client_paths()) == 8
+    assert len(client_paths()) == 15
 
 
 def test_every_view_about_one_client_is_a_declared_client_page_and_no_other_is():
     """The door's decorator marks a client page; the mark and the route must agree."""
     about_a_client = {route: getattr(view, CLIENT_PAGE, False) for route, view in declared_views()}
-    walked = [route for route in about_a_client if route.startswith("clients/<int:client_id>/")]
+    walked = [
+        route
+        for route in about_a_client
+        if route.startswith(("clients/<int:client_id>/", "intake/clients/<int:client_id>/"))
+    ]
     print(f"walked {len(about_a_client)} views, {len(walked)} of them about one client")
 
     assert walked
@@ -113,13 +117,19 @@ def test_every_view_about_one_client_is_a_declared_client_page_and_no_other_is()
 
 @pytest.mark.rule("004-4a-personal-right", "002-13-need-to-know", "001-11-processors")
 @pytest.mark.parametrize("path", client_paths())
-@pytest.mark.parametrize("persona", ["case_worker", "supervisor", "access_admin", "superuser"])
+@pytest.mark.parametrize(
+    "persona", ["case_worker", "labour_official", "supervisor", "access_admin", "superuser"]
+)
 def test_user_without_grants_gets_404_on_every_client_page(client, db, request, path, persona):
+    """The page's own role without a grant or scope: as if the client did not exist (404).
+    Any other role: refused for the role (403), before anything about the client is read."""
     ClientFactory(pk=1)
     client.force_login(request.getfixturevalue(persona))
+    own_role = "labour_official" if path.startswith("/intake/") else "case_worker"
 
-    assert client.get(path).status_code == 404
-    assert client.post(path).status_code == 404
+    expected = 404 if persona == own_role else 403
+    assert client.get(path).status_code == expected
+    assert client.post(path).status_code == expected
 
 
 def admin_paths():

@@ -5,7 +5,9 @@ import io
 import pypdf
 import pytest
 
+from access.roles import Role
 from audit.models import AccessEvent
+from tests.factories import UserFactory
 from tests.pages import state_purpose
 
 
@@ -41,7 +43,7 @@ def test_an_unknown_kind_is_not_found_and_nothing_is_printed(worker_client, sett
 
 
 @pytest.mark.rule("003-5-confidential")
-def test_a_stranger_cannot_print_a_form(client, outsider, setting):
-    client.force_login(outsider)
+def test_a_stranger_cannot_print_a_form(client, setting):
+    client.force_login(UserFactory(roles=[Role.CASE_WORKER]))  # no grant of their own
 
     assert client.get(form_url(setting.openable, "viewing")).status_code == 404

@@ -167,8 +167,8 @@ def test_a_colleague_the_policy_denies_cannot_fetch_the_scan(db, scanned_consent
 
 
 @pytest.mark.rule("003-5-confidential")
-def test_an_outsider_gets_404_for_the_scan(client, outsider, scanned_consent):
-    client.force_login(outsider)
+def test_a_stranger_gets_404_for_the_scan(client, scanned_consent):
+    client.force_login(UserFactory(roles=[Role.CASE_WORKER]))  # no grant of their own
 
     assert client.get(scan_url(scanned_consent)).status_code == 404
 
