@@ -41,6 +41,7 @@ class Refusal(models.TextChoices):
     END_BEFORE_START = "end_before_start"
     ALREADY_REFERRED = "already_referred"
     REFERRAL_ENDED = "referral_ended"
+    LATER_REFERRAL = "later_referral"
 
 
 class IntakeRefused(Exception):
@@ -167,18 +168,20 @@ def relationship_end(
 ) -> ClientRelationship:
     """End the client relationship on `ended_on`, the day the four-year retention clock starts.
 
-    Referrals still in force end with it: without a relationship there is nothing to refer.
+    Referrals still in force end with it: without a relationship there is nothing to refer. A
+    referral that would only begin after that day is refused: it must be corrected first.
     """
     client = _locked(client)
     relationship = _ongoing_relationship(client)
     if ended_on < relationship.started_on:
         raise IntakeRefused(Refusal.END_BEFORE_START)
-    for referral in Referral.objects.filter(client=client).filter(
+    open_referrals = Referral.objects.filter(client=client).filter(
         models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=ended_on)
-    ):
-        # Ends on the relationship's last day, or not at all if it began after that day.
-        if referral.referred_on < ended_on:
-            _end_referral(actor, referral, ended_on, Referral.EndReason.RELATIONSHIP_ENDED)
+    )
+    if open_referrals.filter(referred_on__gte=ended_on).exists():
+        raise IntakeRefused(Refusal.LATER_REFERRAL)
+    for referral in open_referrals:
+        _end_referral(actor, referral, ended_on, Referral.EndReason.RELATIONSHIP_ENDED)
     with set_actor(actor):
         relationship.ended_on = ended_on
         relationship.save(update_fields=["ended_on"])

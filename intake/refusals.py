@@ -22,4 +22,7 @@ REFUSAL_MESSAGES = {
         "The client already has a referral in this client group for that time."
     ),
     Refusal.REFERRAL_ENDED: _("The referral has already ended."),
+    Refusal.LATER_REFERRAL: _(
+        "A referral begins on or after that day: end it or correct it first."
+    ),
 }

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='identity_code_hash',
-            field=models.CharField(blank=True, default='', editable=False, max_length=64, verbose_name='keyed hash of the identity code'),
+            field=models.CharField(blank=True, db_default='', editable=False, max_length=64, verbose_name='keyed hash of the identity code'),
         ),
         migrations.RunPython(create_labour_official_group, migrations.RunPython.noop),
     ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from access.models import AccessApplication, AccessGrant, WorkerAgreement
+from access.roles import Role
 from access.services import (
     GrantScope,
     access_application_approve,
@@ -30,8 +31,17 @@ from access.services import (
 )
 from audit.actions import CHANGES, Action
 from audit.models import AccessEvent
-from clients.models import ServiceNeed
-from clients.services import service_need_document
+from clients.models import Client, ClientMove, ClientRelationship, Referral, ServiceNeed
+from clients.services import (
+    ClientDetails,
+    client_move,
+    client_register,
+    referral_end,
+    referral_record,
+    relationship_end,
+    relationship_start,
+    service_need_document,
+)
 from consent.models import Consent
 from consent.services import consent_record, consent_scan_attach, consent_withdraw
 from sign_in.two_factor import two_factor_reset
@@ -39,7 +49,9 @@ from tests.access.test_unlock import lock
 from tests.consent.conftest import pdf_bytes
 from tests.factories import (
     MunicipalityFactory,
+    UserFactory,
     client_group,
+    identity_code_for,
 )
 from tests.log import block_access_event_inserts
 from tests.sign_in import authenticator
@@ -55,6 +67,7 @@ class Office:
     agreement: Any
     grant: Any
     application: Any
+    official: Any
 
 
 @pytest.fixture
@@ -77,6 +90,7 @@ def office(setting, access_admin):
         agreement=setting.worker.agreements.get(),
         grant=grant,
         application=application,
+        official=UserFactory(roles=[Role.LABOUR_OFFICIAL]),
     )
 
 
@@ -104,6 +118,8 @@ class Case:
     events: Callable[[Office], list[tuple[str, Any]]]
     # What the database holds of the change: the same before and after a failed event.
     state: Callable[[Office], Any]
+    # Who acts, if not the worker or the administrator: the labour authority's official.
+    by_official: bool = False
 
 
 def _latest(model):
@@ -122,6 +138,92 @@ CASES = {
         ),
         events=lambda o: [(Action.SERVICE_NEED_DOCUMENTED, _latest(ServiceNeed))],
         state=lambda o: list(o.client.service_needs.values_list("pk", "status")),
+    ),
+    "client_register": Case(
+        run=lambda o: client_register(
+            actor=o.official,
+            details=ClientDetails(
+                identity_code=identity_code_for(datetime.date(2005, 3, 4), 77),
+                first_names="Uusi",
+                last_name="Asiakas",
+                home_municipality=o.client.home_municipality,
+                mother_tongue="fi",
+                service_language="fi",
+            ),
+            started_on=timezone.localdate(),
+            source="TE-järjestelmä",
+        ),
+        events=lambda o: [(Action.CLIENT_REGISTERED, _latest(Client))],
+        state=lambda o: (
+            list(Client.objects.values_list("pk")),
+            list(ClientRelationship.objects.values_list("pk")),
+        ),
+        by_official=True,
+    ),
+    "client_move": Case(
+        run=lambda o: client_move(
+            actor=o.official,
+            client=o.client,
+            municipality=MunicipalityFactory(code="426"),
+            moved_on=timezone.localdate(),
+            source="Väestötietojärjestelmä",
+        ),
+        events=lambda o: [(Action.CLIENT_MOVED, _latest(ClientMove))],
+        state=lambda o: (
+            list(ClientMove.objects.values_list("pk")),
+            list(Client.objects.values_list("pk", "home_municipality")),
+        ),
+        by_official=True,
+    ),
+    "relationship_end": Case(
+        run=lambda o: relationship_end(
+            actor=o.official, client=o.client, ended_on=timezone.localdate()
+        ),
+        events=lambda o: [
+            (Action.REFERRAL_ENDED, o.client.referrals.get()),
+            (Action.RELATIONSHIP_ENDED, o.client.relationship),
+        ],
+        state=lambda o: (
+            list(ClientRelationship.objects.values_list("pk", "ended_on")),
+            list(Referral.objects.values_list("pk", "ended_on", "end_reason")),
+        ),
+        by_official=True,
+    ),
+    "relationship_start": Case(
+        run=lambda o: relationship_start(
+            actor=o.official,
+            client=_with_ended_relationship(o.client),
+            started_on=timezone.localdate(),
+            source="TE-järjestelmä",
+        ),
+        events=lambda o: [(Action.RELATIONSHIP_STARTED, _latest(ClientRelationship))],
+        state=lambda o: list(ClientRelationship.objects.values_list("pk", "ended_on")),
+        by_official=True,
+    ),
+    "referral_record": Case(
+        run=lambda o: referral_record(
+            actor=o.official,
+            client=o.client,
+            group=client_group("long_term_unemployed"),
+            referring_authority="Pohjois-Karjalan työllisyysalue",
+            referred_on=timezone.localdate(),
+            ended_on=None,
+            source="TE-järjestelmä",
+        ),
+        events=lambda o: [(Action.REFERRAL_RECORDED, _latest(Referral))],
+        state=lambda o: list(Referral.objects.values_list("pk")),
+        by_official=True,
+    ),
+    "referral_end": Case(
+        run=lambda o: referral_end(
+            actor=o.official,
+            referral=o.client.referrals.get(),
+            ended_on=timezone.localdate(),
+            reason=Referral.EndReason.EMPLOYED,
+        ),
+        events=lambda o: [(Action.REFERRAL_ENDED, o.client.referrals.get())],
+        state=lambda o: list(Referral.objects.values_list("pk", "ended_on", "end_reason")),
+        by_official=True,
     ),
     "consent_record": Case(
         run=lambda o: consent_record(
@@ -253,11 +355,22 @@ def test_the_service_writes_one_typed_event_per_object_it_changes(office, name):
         (action, target._meta.label_lower, str(target.pk)) for action, target in expected
     ]
     assert all(event.action in CHANGES for event in written)
-    assert {event.actor for event in written} == {
-        office.worker
-        if name.startswith(("service_need", "consent", "access_application_submit"))
-        else office.admin
-    }
+    assert {event.actor for event in written} == {_actor(office, name)}
+
+
+def _actor(office, name):
+    if CASES[name].by_official:
+        return office.official
+    if name.startswith(("service_need", "consent", "access_application_submit")):
+        return office.worker
+    return office.admin
+
+
+def _with_ended_relationship(client):
+    relationship = client.relationship
+    relationship.ended_on = timezone.localdate() - datetime.timedelta(days=1)
+    relationship.save()
+    return client
 
 
 @pytest.mark.rule("000-6-views-logged")
@@ -299,6 +412,12 @@ def test_a_failed_unlock_event_leaves_the_account_locked(office):
 
 def test_every_change_code_has_a_case_or_is_written_elsewhere():
     written_here = {
+        Action.CLIENT_REGISTERED,
+        Action.CLIENT_MOVED,
+        Action.RELATIONSHIP_STARTED,
+        Action.RELATIONSHIP_ENDED,
+        Action.REFERRAL_RECORDED,
+        Action.REFERRAL_ENDED,
         Action.SERVICE_NEED_DOCUMENTED,
         Action.CONSENT_RECORDED,
         Action.CONSENT_WITHDRAWN,

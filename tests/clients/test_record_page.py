@@ -183,9 +183,9 @@ def test_record_page_costs_the_same_queries_whatever_the_history(
     assert response.content.count(b"history__item--") == 50
 
 
-# Session, user, the second factor's device and the user's roles, then the decision (client, referrals, need,
-# consent, agreement, grants and their groups), the event, the record's three histories and
-# the client relationship, within one transaction.
+# Session, user, the second factor's device and the user's roles, then the decision (client,
+# referrals, need, consent, agreement, grants and their groups), the event, the record's three
+# histories and the client relationship, within one transaction.
 RECORD_PAGE_QUERIES = 20
 
 
