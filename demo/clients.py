@@ -20,9 +20,11 @@ from typing import Literal
 from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from access.models import AccessGrant, User, WorkerAgreement
 from access.policy import Reason
+from access.scope import SERVE
 from clients.identity_code import CENTURIES, parse_identity_code
 from clients.models import (
     Client,
@@ -42,7 +44,10 @@ EMPLOYMENT_AREA = "Pohjois-Karjalan työllisyysalue"
 REFERRING_AUTHORITY = EMPLOYMENT_AREA
 SOURCE = "Työvoimaviranomaisen asiakastietojärjestelmä"
 ASSESSED_BY = "Työllisyysasiantuntija, Pohjois-Karjalan työllisyysalue"
-RECORDER = "paakayttaja"  # records what arrives from the labour authority's system
+RECORDER = "paakayttaja"  # grants access rights, and records consents nobody else would
+# The labour authority's official, who registered and referred the demo clients, serving these.
+OFFICIAL = "virkailija"
+OFFICIAL_MUNICIPALITIES = ("167", "426")
 
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
@@ -723,7 +728,7 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic(), disable_auditlog():
-        usernames = {"ohjaaja", "valmentaja", RECORDER}
+        usernames = {"ohjaaja", "valmentaja", RECORDER, OFFICIAL}
         users = {user.username: user for user in User.objects.filter(username__in=usernames)}
         if set(users) != usernames:
             raise RuntimeError("Load the demo users first: demo.users.demo_users_load().")
@@ -732,6 +737,9 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
             raise RuntimeError("The client groups are missing: run the migrations first.")
 
         municipalities, municipalities_created = _load_municipalities()
+        for code in OFFICIAL_MUNICIPALITIES:
+            # Organisational scope: django-guardian's object permission (access/scope.py).
+            assign_perm(SERVE, users[OFFICIAL], municipalities[code])
         agreements_created = _load_agreements(users, municipalities, now, today)
         grants_created = _load_grants(users, municipalities, groups, now, today)
 
@@ -745,7 +753,7 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
         clients = Client.objects.bulk_create([_client(plan, municipalities) for plan in new])
         referrals, needs, consents, relationships = [], [], [], []
         for plan, client in zip(new, clients, strict=True):
-            recorder = users[RECORDER]
+            recorder = users[OFFICIAL]
             relationships.append(
                 ClientRelationship(
                     client=client,

@@ -32,6 +32,7 @@ DEMO_USERS = (
     DemoUser("valmentaja", "Mikko", "Korhonen", Role.CASE_WORKER),
     DemoUser("esihenkilo", "Leena", "Mäkinen", Role.SUPERVISOR),
     DemoUser("paakayttaja", "Juha", "Nieminen", Role.ACCESS_ADMIN),
+    DemoUser("virkailija", "Sari", "Heikkinen", Role.LABOUR_OFFICIAL),
     DemoUser("yllapito", "Ylläpito", "ATMT", None, superuser=True),
 )
 

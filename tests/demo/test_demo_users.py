@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from access.models import User
+from access.scope import municipalities_served_by
 from demo.users import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,7 @@ EXPECTED_ROLES = {
     "valmentaja": ["case_worker"],
     "esihenkilo": ["supervisor"],
     "paakayttaja": ["access_admin"],
+    "virkailija": ["labour_official"],
     "yllapito": [],
 }
 
@@ -51,7 +53,7 @@ def test_each_role_gets_its_demo_users():
         for user in User.objects.all()
     }
     assert roles == EXPECTED_ROLES
-    assert "5 users created" in output
+    assert "6 users created" in output
 
 
 def test_only_the_maintenance_user_is_a_superuser():
@@ -82,7 +84,7 @@ def test_second_run_changes_nothing():
 
     assert snapshot() == before
     assert User.groups.through.objects.count() == memberships_before
-    assert "0 users created, 5 present" in output
+    assert "0 users created, 6 present" in output
 
 
 def test_second_run_leaves_a_changed_password_alone():
@@ -109,3 +111,13 @@ def test_demo_data_is_refused_in_production(settings):
 def authenticate(**credentials):
     """Sign-in as the sign-in page does it: with a request, as the lockout guard requires."""
     return django_authenticate(request=RequestFactory().post("/sign-in/"), **credentials)
+
+
+def test_the_demo_official_serves_joensuu_and_liperi():
+    load_demo_data()
+
+    official = User.objects.get(username="virkailija")
+    assert sorted(municipalities_served_by(official).values_list("code", flat=True)) == [
+        "167",
+        "426",
+    ]
