@@ -117,7 +117,7 @@ class ReferralEndForm(HdsFormMixin, forms.Form):
         help_text=_("The first day it is no longer in force."),
         validators=[DateBounds(earliest=SERVICE_RECORDS_BEGIN)],
     )
-    reason = forms.ChoiceField(label=_("Reason"), choices=Referral.EndReason.choices)
+    reason = forms.ChoiceField(label=_("Reason for ending"), choices=Referral.EndReason.choices)
 
 
 class ServiceNeedForm(HdsFormMixin, forms.Form):
