@@ -16,18 +16,20 @@ from django import forms
 from django.apps import apps
 from django.db import transaction
 from django.test import Client as PasswordOnlyClient
+from guardian.shortcuts import assign_perm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import access.forms
 import consent.forms
+import intake.forms
 import records.forms
 import sign_in.forms
 from access.models import AccessApplication, AccessGrant, WorkerAgreement
 from access.roles import Role
 from atmt.forms import HdsFormMixin
 from consent.models import Consent
-from tests.factories import UserFactory, client_group
+from tests.factories import UserFactory, client_group, identity_code_for
 from tests.pages import state_purpose
 from tests.sign_in import SignedInClient, authenticator
 
@@ -316,6 +318,91 @@ TARGETS = [
         lambda w: f"/clients/{w.setting.openable.pk}/consents/{w.consent.pk}/withdraw/",
         lambda w: {"channel": "phone", "note": ""},
     ),
+    Target(
+        "intake-lookup",
+        (intake.forms.IntakeLookupForm,),
+        "official",
+        lambda w: "/intake/",
+        lambda w: {"identity_code": w.setting.openable.identity_code},
+    ),
+    Target(
+        "register",
+        (intake.forms.ClientRegisterForm,),
+        "official",
+        lambda w: "/intake/register/",
+        lambda w: {
+            "identity_code": identity_code_for(datetime.date(2003, 3, 3), 303),
+            "first_names": "Uusi",
+            "last_name": "Asiakas",
+            "home_municipality": str(w.setting.openable.home_municipality_id),
+            "mother_tongue": "fi",
+            "service_language": "fi",
+            "email": "",
+            "postal_code": "80100",
+            "started_on": today(),
+            "source": "TE",
+        },
+    ),
+    Target(
+        "refer",
+        (intake.forms.ReferralForm,),
+        "official",
+        lambda w: f"/intake/clients/{w.setting.openable.pk}/refer/",
+        lambda w: {
+            "group": str(client_group("long_term_unemployed").pk),
+            "referring_authority": "Pohjois-Karjala",
+            "referred_on": today(),
+            "ended_on": "",
+            "source": "TE",
+        },
+    ),
+    Target(
+        "referral-end",
+        (intake.forms.ReferralEndForm,),
+        "official",
+        lambda w: (
+            f"/intake/clients/{w.setting.openable.pk}/referrals/"
+            f"{w.setting.openable.referrals.get().pk}/end/"
+        ),
+        lambda w: {"ended_on": today(), "reason": "employed"},
+    ),
+    Target(
+        "service-need",
+        (intake.forms.ServiceNeedForm,),
+        "official",
+        lambda w: f"/intake/clients/{w.setting.openable.pk}/service-need/",
+        lambda w: {
+            "assessment": "Uusi arvio",
+            "assessed_on": today(),
+            "assessed_by": "Neuvoja",
+            "source": "TE",
+        },
+    ),
+    Target(
+        "move",
+        (intake.forms.ClientMoveForm,),
+        "official",
+        lambda w: f"/intake/clients/{w.setting.openable.pk}/move/",
+        lambda w: {
+            "municipality": str(w.setting.elsewhere.home_municipality_id),
+            "moved_on": today(),
+            "source": "Väestötietojärjestelmä",
+        },
+    ),
+    Target(
+        "relationship-end",
+        (intake.forms.RelationshipEndForm,),
+        "official",
+        lambda w: f"/intake/clients/{w.setting.openable.pk}/relationship/end/",
+        lambda w: {"ended_on": today()},
+    ),
+    Target(
+        "relationship-new",
+        (intake.forms.RelationshipStartForm,),
+        "official",
+        lambda w: f"/intake/clients/{w.setting.openable.pk}/relationship/new/",
+        lambda w: {"started_on": today(), "source": "TE"},
+    ),
 ]
 
 
@@ -324,7 +411,7 @@ def test_every_form_is_fuzzed():
     fuzzed = {form for target in TARGETS for form in target.forms}
     declared = {
         value
-        for module in (access.forms, consent.forms, records.forms, sign_in.forms)
+        for module in (access.forms, consent.forms, intake.forms, records.forms, sign_in.forms)
         for value in vars(module).values()
         if isinstance(value, type)
         and issubclass(value, HdsFormMixin)
@@ -384,6 +471,10 @@ def browsers(world, supervisor, access_admin):
         signed_in[role].force_login(user)
     state_purpose(signed_in["worker"], world.setting.without_consent, purpose="consent")
     state_purpose(signed_in["worker"], world.setting.openable, purpose="consent")
+    official = UserFactory(username="official", roles=[Role.LABOUR_OFFICIAL])
+    assign_perm("clients.serve_municipality", official, world.setting.openable.home_municipality)
+    signed_in["official"] = SignedInClient()
+    signed_in["official"].force_login(official)
     signed_in["anonymous"] = PasswordOnlyClient()
     enrolled = UserFactory(username="enrolled", roles=[Role.CASE_WORKER])
     authenticator(enrolled)

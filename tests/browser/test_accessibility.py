@@ -26,7 +26,7 @@ from tests.browser.test_client_record_journey import (
     search_by_identity_code,
     state_purpose,
 )
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, identity_code_for
 
 pytestmark = pytest.mark.browser
 
@@ -181,4 +181,36 @@ def test_access_administrator_pages_have_no_serious_accessibility_violation(
     walk.visit("locked-accounts", "/access-rights/locked-accounts/")
     walk.visit("two-factor-reset", f"/access-rights/users/{worker.pk}/two-factor-reset/")
     walk.visit("identity-confirm", "/sign-in/confirm/?next=/access-rights/")
+    walk.assert_clean()
+
+
+def test_labour_official_pages_have_no_serious_accessibility_violation(
+    page: Page, live_server, demo_clients, screenshot_dir
+):
+    client = Client.objects.get(identity_code=KAIKKONEN.identity_code)
+    referral = client.referrals.order_by("pk").first()
+    assert referral is not None
+
+    walk = Walk(page, live_server.url, screenshot_dir, "labour-official")
+    page.goto(f"{live_server.url}/")
+    sign_in(page, "virkailija", demo_clients)
+    walk.check("home")
+    walk.visit("intake", "/intake/")
+    # A lookup's answer, as a person gets it: the code of a client not registered anywhere.
+    page.get_by_label("Henkilötunnus").fill(identity_code_for(datetime.date(1999, 1, 1), 321))
+    page.get_by_role("button", name="Hae", exact=True).click()
+    expect(page.get_by_role("heading", name="Ei rekisteröity")).to_be_visible()
+    walk.check("intake-not-registered")
+    walk.visit("register", "/intake/register/")
+    # The register form with its errors shown.
+    page.get_by_role("button", name="Rekisteröi", exact=True).click()
+    walk.check("register-errors")
+    base = f"/intake/clients/{client.pk}/"
+    walk.visit("client", base)
+    walk.visit("refer", f"{base}refer/")
+    walk.visit("referral-end", f"{base}referrals/{referral.pk}/end/")
+    walk.visit("service-need", f"{base}service-need/")
+    walk.visit("move", f"{base}move/")
+    walk.visit("relationship-end", f"{base}relationship/end/")
+    walk.visit("relationship-new", f"{base}relationship/new/")
     walk.assert_clean()
