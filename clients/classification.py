@@ -124,7 +124,7 @@ class _Parsed:
     lines: dict[str, int] = field(default_factory=dict)
 
 
-def _read(path: Path, columns: tuple[str, ...], code_pattern, problems: list[str]) -> _Parsed:
+def _read(path: Path, columns: tuple[str, ...], code_pattern, problems: list[Problem]) -> _Parsed:
     parsed = _Parsed()
     try:
         text = path.read_text(encoding="utf-8-sig")
