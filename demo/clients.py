@@ -51,14 +51,8 @@ OFFICIAL_MUNICIPALITIES = ("167", "426")
 
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
-# (code, name in Finnish, Swedish, English): the Swedish names are the same for these five.
-MUNICIPALITIES = (
-    ("167", "Joensuu", "Joensuu", "Joensuu"),
-    ("276", "Kontiolahti", "Kontiolahti", "Kontiolahti"),
-    ("426", "Liperi", "Liperi", "Liperi"),
-    ("309", "Outokumpu", "Outokumpu", "Outokumpu"),
-    ("607", "Polvijärvi", "Polvijärvi", "Polvijärvi"),
-)
+# The demo's five municipalities (loaded by the clients/0004 migration) and each one's share of
+# the clients: Joensuu, Kontiolahti, Liperi, Outokumpu, Polvijärvi.
 MUNICIPALITY_WEIGHTS = {"167": 60, "276": 14, "426": 11, "309": 9, "607": 6}
 
 # Postal areas and streets of each municipality: (postal code, post office, streets).
@@ -699,7 +693,6 @@ class _Planner:
 class DemoClientCounts:
     """What one load created, and how many of the demo clients were there already."""
 
-    municipalities: int
     worker_agreements: int
     access_grants: int
     clients: int
@@ -710,9 +703,9 @@ class DemoClientCounts:
 
     def __str__(self):
         return (
-            f"Demo clients: {self.municipalities} municipalities, "
-            f"{self.worker_agreements} worker agreements, {self.access_grants} access grants, "
-            f"{self.clients} clients, {self.referrals} referrals, "
+            f"Demo clients: {self.worker_agreements} worker agreements, "
+            f"{self.access_grants} access grants, {self.clients} clients, "
+            f"{self.referrals} referrals, "
             f"{self.service_needs} service needs, {self.consents} consents created; "
             f"{self.clients_present} clients present."
         )
@@ -736,7 +729,7 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
         if set(groups) != set(GROUP_WEIGHTS):
             raise RuntimeError("The client groups are missing: run the migrations first.")
 
-        municipalities, municipalities_created = _load_municipalities()
+        municipalities = _municipalities()
         for code in OFFICIAL_MUNICIPALITIES:
             # Organisational scope: django-guardian's object permission (access/scope.py).
             assign_perm(SERVE, users[OFFICIAL], municipalities[code])
@@ -818,7 +811,6 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
         Consent.objects.bulk_create(consents)
 
     return DemoClientCounts(
-        municipalities=municipalities_created,
         worker_agreements=agreements_created,
         access_grants=grants_created,
         clients=len(clients),
@@ -846,16 +838,12 @@ def _client(plan: _ClientPlan, municipalities: dict[str, Municipality]) -> Clien
     )
 
 
-def _load_municipalities() -> tuple[dict[str, Municipality], int]:
-    codes = [code for code, *_names in MUNICIPALITIES]
-    present = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
-    missing = [
-        Municipality(code=code, name_fi=fi, name_sv=sv, name_en=en)
-        for code, fi, sv, en in MUNICIPALITIES
-        if code not in present
-    ]
-    created = Municipality.objects.bulk_create(missing)
-    return {**present, **{m.code: m for m in created}}, len(created)
+def _municipalities() -> dict[str, Municipality]:
+    """The demo's municipalities, by code: the classification's own rows (clients/0004)."""
+    found = {m.code: m for m in Municipality.objects.filter(code__in=MUNICIPALITY_WEIGHTS)}
+    if set(found) != set(MUNICIPALITY_WEIGHTS):
+        raise RuntimeError("The municipalities are missing: run the migrations first.")
+    return found
 
 
 def _load_agreements(users, municipalities, now, today) -> int:
