@@ -69,7 +69,7 @@ def changes_by(actor) -> list[str]:
     )
 
 
-@pytest.mark.rule("000-4-referral")
+@pytest.mark.rule("000-4-intake", "004-4-source-recorder")
 def test_the_official_registers_a_client_with_a_relationship_and_a_typed_event(
     official_client, official, joensuu
 ):
@@ -144,7 +144,7 @@ def test_register_offers_only_the_officials_municipalities(official_client, lipe
     assert not Client.objects.exists()
 
 
-@pytest.mark.rule("000-4-referral", "000-4-service-need")
+@pytest.mark.rule("000-4-intake", "004-4-source-recorder")
 def test_refer_end_and_document_the_need(official_client, official, joensuu):
     client = ClientFactory(home_municipality=joensuu)
     base = f"/intake/clients/{client.pk}"
