@@ -61,7 +61,6 @@ def test_the_capabilities_still_to_come_are_named_not_yet():
         "Justification requests",
         "The client's data copy",
         "Tamper-evident log",
-        "Intake by the labour authority",
         "The four-year purge",
     ):
         assert capability in not_yet, capability
