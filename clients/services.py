@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from auditlog.context import set_actor
 from django.contrib.auth.models import AbstractUser
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from audit.actions import Action
@@ -76,7 +76,15 @@ def client_register(
         raise IntakeRefused(Refusal.ALREADY_REGISTERED)
     _require_in_classification(details.home_municipality)
     with set_actor(actor):
-        client = Client.objects.create(**details.__dict__, recorded_by_id=actor.pk, source=source)
+        try:
+            # A savepoint: the same code registered at the same moment by someone else is a
+            # refusal like any other, not a broken transaction.
+            with transaction.atomic():
+                client = Client.objects.create(
+                    **details.__dict__, recorded_by_id=actor.pk, source=source
+                )
+        except IntegrityError:
+            raise IntakeRefused(Refusal.ALREADY_REGISTERED) from None
         relationship = ClientRelationship.objects.create(
             client=client, started_on=started_on, recorded_by_id=actor.pk, source=source
         )

@@ -176,3 +176,35 @@ def test_a_referral_that_would_begin_after_the_end_is_corrected_first(official):
     with refused(Refusal.LATER_REFERRAL):
         relationship_end(actor=official, client=client, ended_on=DAY)
     assert client.relationship.ended_on is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_registered_at_the_same_moment_is_refused_not_an_error():
+    """Two officials register one code at once: the unique index answers the second."""
+    from django.db import connection
+
+    official = UserFactory()
+    first = ClientFactory()
+    details = ClientDetails(
+        identity_code=first.identity_code,
+        first_names="Toinen",
+        last_name="Kerta",
+        home_municipality=first.home_municipality,
+        mother_tongue="fi",
+        service_language="fi",
+    )
+    # The existence check answers "no", as it would have a moment before the other commit.
+    with connection.execute_wrapper(_pretend_nothing_exists):
+        with refused(Refusal.ALREADY_REGISTERED):
+            client_register(actor=official, details=details, started_on=DAY, source="TE")
+
+
+def _pretend_nothing_exists(execute, sql, params, many, context):
+    if (
+        sql.lstrip().upper().startswith("SELECT")
+        and "LIMIT 1" in sql.upper()
+        and '"clients_client"' in sql
+        and "identity_code" in sql
+    ):
+        sql = sql.replace("WHERE", "WHERE 1 = 0 AND", 1)
+    return execute(sql, params, many, context)
