@@ -194,9 +194,8 @@ def test_a_code_registered_at_the_same_moment_is_refused_not_an_error():
         service_language="fi",
     )
     # The existence check answers "no", as it would have a moment before the other commit.
-    with connection.execute_wrapper(_pretend_nothing_exists):
-        with refused(Refusal.ALREADY_REGISTERED):
-            client_register(actor=official, details=details, started_on=DAY, source="TE")
+    with connection.execute_wrapper(_pretend_nothing_exists), refused(Refusal.ALREADY_REGISTERED):
+        client_register(actor=official, details=details, started_on=DAY, source="TE")
 
 
 def _pretend_nothing_exists(execute, sql, params, many, context):
