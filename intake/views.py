@@ -77,9 +77,17 @@ def intake_home(request):
 @require_http_methods(["GET", "POST"])
 def client_register_page(request):
     served = municipalities_served_by(request.user)
-    form = forms.ClientRegisterForm(
-        request.POST if request.method == "POST" else None, municipalities=served
-    )
+    if "prefill" in request.POST:
+        # From the lookup's "not registered": begin with the code just looked up, unsent.
+        code = forms.IntakeLookupForm(request.POST)
+        initial = (
+            {"identity_code": code.cleaned_data["identity_code"].code} if code.is_valid() else {}
+        )
+        form = forms.ClientRegisterForm(initial=initial, municipalities=served)
+    else:
+        form = forms.ClientRegisterForm(
+            request.POST if request.method == "POST" else None, municipalities=served
+        )
     lookup = None
     if form.is_valid():
         data = form.cleaned_data

@@ -369,3 +369,14 @@ def test_a_user_with_both_roles_is_refused_nothing_they_hold(client, joensuu):
     client.force_login(both)
 
     assert client.get(f"/intake/clients/{target.pk}/").status_code == 200
+
+
+def test_not_registered_leads_to_the_register_form_with_the_code_filled_in(official_client):
+    response = official_client.post(
+        "/intake/register/", {"identity_code": NEW_CODE, "prefill": "1"}
+    )
+
+    form = response.context["form"]
+    assert not form.is_bound
+    assert form.initial == {"identity_code": NEW_CODE}
+    assert not Client.objects.exists()
