@@ -72,12 +72,15 @@ def test_each_shipped_area_holds_its_municipalities():
         for area in EmploymentArea.objects.all()
     }
 
-    assert len(members) == 18
+    assert len(members) == 30
     assert all(members.values())
+    assert sum(len(codes) for codes in members.values()) == 194
     assert len(members["pohjois-karjala"]) == 13
     assert {"167", "276", "426", "309", "607"} <= members["pohjois-karjala"]
     assert members["pohjanmaa"] == {"905", "893", "946", "499", "399", "475", "545", "280", "231"}
     assert members["helsinki"] == {"091"}
+    assert members["espoo-kauniainen"] == {"049", "235"}
+    assert len(members["oulu"]) == 11
 
 
 def test_loading_the_shipped_files_again_changes_nothing_but_the_log_of_loads():
@@ -86,7 +89,7 @@ def test_loading_the_shipped_files_again_changes_nothing_but_the_log_of_loads():
     summary = classification_load()
 
     assert len(summary.municipalities.unchanged) == 308
-    assert len(summary.areas.unchanged) == 18
+    assert len(summary.areas.unchanged) == 30
     for changes in (summary.municipalities, summary.areas):
         assert changes.created == changes.updated == changes.dropped == []
     assert Classification.objects.count() == before + 2
