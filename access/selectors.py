@@ -222,3 +222,13 @@ def _locks(at: datetime.datetime | None) -> list[dict]:
             "last_failure_at": failures.aggregate(last=Max("attempt_time"))["last"] or at,
         }
     return [locks[username] for username in sorted(locks)]
+
+
+def staff_accounts(*, active: bool | None = None, role: str = "") -> QuerySet[User]:
+    """Staff accounts for the administrators' list, maintainers (superusers) left out."""
+    accounts = User.objects.filter(is_superuser=False)
+    if active is not None:
+        accounts = accounts.filter(is_active=active)
+    if role:
+        accounts = accounts.filter(groups__name=role)
+    return accounts.prefetch_related("groups").order_by("last_name", "first_name", "pk")
