@@ -314,7 +314,11 @@ def test_the_pages_are_for_access_administrators_only(client, request, persona):
 
 @pytest.mark.parametrize(
     ("language", "heading"),
-    [("fi", "Henkilöstön käyttäjätunnukset"), ("sv", "Personalens konton"), ("en", "Staff accounts")],
+    [
+        ("fi", "Henkilöstön käyttäjätunnukset"),
+        ("sv", "Personalens konton"),
+        ("en", "Staff accounts"),
+    ],
 )
 def test_the_pages_render_in_each_language(admin_client, case_worker, language, heading):
     admin_client.cookies["django_language"] = language
@@ -387,7 +391,7 @@ def test_the_own_account_page_offers_no_change_of_roles(admin_client, access_adm
     response = admin_client.get(f"{STAFF}{access_admin.pk}/")
 
     assert 'data-refusal="own_roles"' in response.text
-    assert "name=\"roles\"" not in response.text
+    assert 'name="roles"' not in response.text
 
 
 def test_deactivation_from_the_page_is_a_post_after_confirmation(admin_client, case_worker):
