@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from auditlog.context import disable_auditlog
 from django.contrib.auth.models import Group
 from django.db import transaction
-
 from guardian.shortcuts import assign_perm
 
 from access.models import User
