@@ -1,8 +1,10 @@
 """The access administrators' pages for staff accounts (issue 11); writes go through staff.py."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
@@ -28,6 +30,8 @@ from sign_in.first_password import (
     first_password_path,
     may_set_first_password,
 )
+from sign_in.middleware import url_with_next
+from sign_in.two_factor import authenticated_recently
 
 STAFF_PAGE_SIZE = 50
 
@@ -170,7 +174,6 @@ def _confirmed_change(request, user_id: int, *, deactivate: bool):
 
 
 @role_required(Role.ACCESS_ADMIN)
-@recent_sign_in_required
 @require_POST
 def staff_sign_in_link(request, user_id: int):
     """Show a link, once, with which the person sets their first password.
@@ -178,6 +181,10 @@ def staff_sign_in_link(request, user_id: int):
     POST only, so the link is never in an address a browser keeps; nothing is stored.
     """
     account = _account(user_id)
+    if not authenticated_recently(request.session, within=settings.RECENT_SIGN_IN):
+        # As recent_sign_in_required, but back to the account's page: this address is POST only.
+        back = reverse("access:staff_account", kwargs={"user_id": account.pk})
+        return redirect(url_with_next("identity_confirm", back))
     try:
         check_first_password_link(actor=request.user, account=account)
     except StaffChangeRefused as refused:

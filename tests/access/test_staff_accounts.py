@@ -4,6 +4,8 @@ Roles are groups; the organisational scope (municipalities served or overseen) i
 object permissions, read by access.scope. Each change is one typed event; refusals are codes.
 """
 
+import datetime
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client as PasswordOnlyClient
@@ -458,3 +460,28 @@ def test_a_deactivated_persons_link_stops_working(admin_client, access_admin):
     account_deactivate(actor=access_admin, account=account)
 
     assert not PasswordOnlyClient().get(link, follow=True).context["validlink"]
+
+
+def test_an_old_sign_in_confirms_again_before_a_link_and_comes_back_to_the_account(
+    admin_client, access_admin, settings
+):
+    account = _create(access_admin)
+    settings.RECENT_SIGN_IN = datetime.timedelta(0)
+
+    response = admin_client.post(f"{STAFF}{account.pk}/sign-in-link/")
+
+    assert response.status_code == 302
+    assert response.url == f"/sign-in/confirm/?next=%2Faccess-rights%2Fstaff%2F{account.pk}%2F"
+
+
+def test_the_users_history_shows_the_account_events(admin_client, access_admin, joensuu):
+    account = _create(access_admin, roles=[Role.SUPERVISOR], overseen=[joensuu])
+    account_change(actor=access_admin, account=account, roles=[Role.CASE_WORKER])
+    account_deactivate(actor=access_admin, account=account)
+
+    history = admin_client.get(f"/access-rights/users/{account.pk}/").context["history"]
+
+    details = [detail for line in history for detail in getattr(line, "details", [])]
+    assert ("Roolit", "lisätty: Asiakastyöntekijä; poistettu: Esihenkilö") in details
+    assert ("Valvotut kunnat", "poistettu: Joensuu") in details
+    assert ("Päättyneet istunnot", "0") in details
