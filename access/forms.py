@@ -2,6 +2,7 @@ import dataclasses
 import datetime
 
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from atmt.forms import (
     today,
     years_from_today,
 )
+from clients.identity_code import parse_identity_code
 from clients.models import ClientGroup, Municipality
 
 
@@ -220,3 +222,98 @@ def initial_from(scope_owner) -> dict:
         "first_day": timezone.localdate(scope_owner.valid_from),
         "last_day": last_moment.date(),
     }
+
+
+class ScopeChoiceField(forms.ModelMultipleChoiceField):
+    """Municipalities as a list of checkboxes, named in the page's language."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Municipality.objects.all(),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            **kwargs,
+        )
+
+
+class StaffRolesForm(HdsFormMixin, forms.Form):
+    """An account's roles, and the municipalities it serves (official) or oversees (supervisor)."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    served = ScopeChoiceField(
+        label=_("Municipalities served"),
+        help_text=_("Only for a labour-authority official: whose clients they register and refer."),
+    )
+    overseen = ScopeChoiceField(
+        label=_("Municipalities overseen"),
+        help_text=_("Only for a supervisor: whose use of the service they review."),
+    )
+
+
+class IdentityCodeInput(forms.TextInput):
+    """A text field that never writes its value back into the page, not even after an error."""
+
+    def format_value(self, value):
+        return None
+
+
+class StaffAccountForm(StaffRolesForm):
+    username = forms.CharField(
+        label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()]
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("Work e-mail address"), required=False)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    identity_code = forms.CharField(
+        label=_("Identity code (optional)"),
+        required=False,
+        max_length=20,
+        widget=IdentityCodeInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=_(
+            "Kept only as a keyed hash, so that the person's own client record can be "
+            "recognised; never shown again."
+        ),
+    )
+
+    field_order = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "organisation",
+        "identity_code",
+        "roles",
+        "served",
+        "overseen",
+    ]
+
+    def clean_identity_code(self) -> str:
+        value = self.cleaned_data["identity_code"].strip()
+        # The validator's messages never repeat the code.
+        return parse_identity_code(value).code if value else ""
+
+
+class StaffFilterForm(HdsFormMixin, forms.Form):
+    """Filters for the staff list, sent with GET."""
+
+    state = forms.ChoiceField(
+        label=_("Accounts"),
+        required=False,
+        choices=[("", _("All")), ("active", _("In use")), ("inactive", _("Not in use"))],
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All")), *Role.choices]
+    )
+
+    def staff_filter(self) -> dict:
+        """Keyword arguments for access.selectors.staff_accounts; none if a value is invalid."""
+        if not self.is_valid():
+            return {}
+        state = self.cleaned_data["state"]
+        return {
+            "active": {"active": True, "inactive": False}.get(state),
+            "role": self.cleaned_data["role"],
+        }

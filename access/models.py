@@ -18,10 +18,13 @@ class User(AbstractUser):
     )
     # The person's own identity code, only as a keyed hash (access.staff.identity_code_hash):
     # enough to recognise the person's own client record, never enough to read the code.
+    # db_default too: rows written by code that predates the column (an older migration's
+    # model, a raw insert) get the empty hash rather than a NOT NULL error.
     identity_code_hash = models.CharField(
         _("keyed hash of the identity code"),
         max_length=64,
         blank=True,
+        default="",
         db_default="",
         editable=False,
     )

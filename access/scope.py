@@ -25,10 +25,16 @@ def municipalities_overseen_by(user) -> QuerySet[Municipality]:
     return _municipalities(user, OVERSEE)
 
 
-def _municipalities(user, permission: str) -> QuerySet[Municipality]:
-    if not (user.is_authenticated and user.is_active):
-        return Municipality.objects.none()
+def scope_held_by(user, permission: str) -> QuerySet[Municipality]:
+    """The municipalities `user` holds `permission` on, active or not: what an administrator
+    sees and changes on the account's page. Whether it counts now is the functions above."""
     # Only object permissions count: a global permission or superuser status grants no scope.
     return get_objects_for_user(
         user, permission, klass=Municipality, accept_global_perms=False, with_superuser=False
     )
+
+
+def _municipalities(user, permission: str) -> QuerySet[Municipality]:
+    if not (user.is_authenticated and user.is_active):
+        return Municipality.objects.none()
+    return scope_held_by(user, permission)

@@ -137,8 +137,55 @@ def _fields_label(names: list[str]) -> tuple[str, str]:
     return str(_("Changed")), ", ".join(labels)
 
 
+def _added_removed(labels: list[str] | dict) -> str:
+    """A list as it is; {"added": [...], "removed": [...]} as "added: a, b; removed: c"."""
+    if isinstance(labels, list):
+        return ", ".join(labels) or str(_("none"))
+    parts = [
+        f"{heading}: {', '.join(labels[key])}"
+        for key, heading in (("added", _("added")), ("removed", _("removed")))
+        if labels[key]
+    ]
+    return "; ".join(parts)
+
+
+def _roles_detail(value: list[str] | dict) -> tuple[str, str]:
+    named = (
+        [_role_label(code) for code in value]
+        if isinstance(value, list)
+        else {key: [_role_label(code) for code in codes] for key, codes in value.items()}
+    )
+    return str(_("Roles")), _added_removed(named)
+
+
+def _municipalities_detail(label):
+    def detail(value: list[str] | dict) -> tuple[str, str]:
+        codes = value if isinstance(value, list) else [*value["added"], *value["removed"]]
+        names = {m.code: m.name for m in Municipality.objects.filter(code__in=codes)}
+
+        def named(some: list[str]) -> list[str]:
+            return [names.get(code, code) for code in some]
+
+        shown = (
+            named(value)
+            if isinstance(value, list)
+            else {key: named(codes) for key, codes in value.items()}
+        )
+        return str(label), _added_removed(shown)
+
+    return detail
+
+
 VALUE_LABELS: ValueLabels = {"groups": _role_label}
 DETAIL_LABELS: DetailLabels = {
+    "roles": _roles_detail,
+    "served": _municipalities_detail(_("Municipalities served")),
+    "overseen": _municipalities_detail(_("Municipalities overseen")),
+    "sessions_ended": lambda count: (str(_("Sessions ended")), str(count)),
+    "identity_code_hash_kept": lambda kept: (
+        str(_("Identity code recorded")),
+        str(_("yes") if kept else _("no")),
+    ),
     "reason": lambda text: (str(_("Reason for the change")), text),
     "fields": _fields_label,
     "cause": lambda code: (
@@ -222,3 +269,13 @@ def _locks(at: datetime.datetime | None) -> list[dict]:
             "last_failure_at": failures.aggregate(last=Max("attempt_time"))["last"] or at,
         }
     return [locks[username] for username in sorted(locks)]
+
+
+def staff_accounts(*, active: bool | None = None, role: str = "") -> QuerySet[User]:
+    """Staff accounts for the administrators' list, maintainers (superusers) left out."""
+    accounts = User.objects.filter(is_superuser=False)
+    if active is not None:
+        accounts = accounts.filter(is_active=active)
+    if role:
+        accounts = accounts.filter(groups__name=role)
+    return accounts.prefetch_related("groups").order_by("last_name", "first_name", "pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from access import views
+from access import staff_views, views
 
 app_name = "access"
 
@@ -28,5 +28,15 @@ urlpatterns = [
         "users/<int:user_id>/two-factor-reset/",
         views.two_factor_reset_page,
         name="two_factor_reset",
+    ),
+    path("staff/", staff_views.staff_list, name="staff"),
+    path("staff/new/", staff_views.staff_new, name="staff_new"),
+    path("staff/<int:user_id>/", staff_views.staff_account, name="staff_account"),
+    path("staff/<int:user_id>/deactivate/", staff_views.staff_deactivate, name="staff_deactivate"),
+    path("staff/<int:user_id>/reactivate/", staff_views.staff_reactivate, name="staff_reactivate"),
+    path(
+        "staff/<int:user_id>/sign-in-link/",
+        staff_views.staff_sign_in_link,
+        name="staff_sign_in_link",
     ),
 ]

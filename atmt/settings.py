@@ -179,6 +179,9 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # Deciding on access rights asks for the password and a code again after this long.
 RECENT_SIGN_IN = datetime.timedelta(minutes=5)
+# The link an access administrator hands a new member of staff to set their first password
+# (sign_in/first_password.py) works this long: a working day and the next, not Django's 3 days.
+PASSWORD_RESET_TIMEOUT = int(datetime.timedelta(hours=48).total_seconds())
 
 # An access grant lasts at most this many months; a longer need is a new application.
 GRANT_MAX_MONTHS = env_int("GRANT_MAX_MONTHS", 12, minimum=1)

@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from auditlog.context import disable_auditlog
 from django.contrib.auth.models import Group
 from django.db import transaction
+from guardian.shortcuts import assign_perm
 
 from access.models import User
 from access.roles import Role
+from access.scope import OVERSEE, scope_held_by
+from clients.models import Municipality
 from demo.two_factor import demo_authenticator_load
 
 DEMO_PASSWORD = "demo-atmt-2026"  # noqa: S105 - documented in the README, development only
@@ -35,6 +38,9 @@ DEMO_USERS = (
     DemoUser("virkailija", "Sari", "Heikkinen", Role.LABOUR_OFFICIAL),
     DemoUser("yllapito", "Ylläpito", "ATMT", None, superuser=True),
 )
+
+# Organisational scope (access.scope): the demo supervisor oversees Joensuu and Liperi.
+DEMO_OVERSEEN = {"esihenkilo": ("167", "426")}
 
 
 @transaction.atomic
@@ -66,3 +72,21 @@ def _demo_user_load(demo: DemoUser) -> tuple[DemoUser, bool]:
         user.groups.add(Group.objects.get(name=demo.role.value))
     demo_authenticator_load(user)
     return demo, created
+
+
+@transaction.atomic
+def demo_scope_load() -> int:
+    """Give the demo users their organisational scope; how many permissions were added.
+
+    Needs the demo region's municipalities (demo.clients), so it runs after them. Idempotent.
+    """
+    added = 0
+    with disable_auditlog():
+        for username, codes in DEMO_OVERSEEN.items():
+            user = User.objects.get(username=username)
+            held = set(scope_held_by(user, OVERSEE))
+            for municipality in Municipality.objects.filter(code__in=codes):
+                if municipality not in held:
+                    assign_perm(OVERSEE, user, municipality)
+                    added += 1
+    return added

@@ -1,7 +1,7 @@
 """The sign-in forms: password, one-time code, enrolment, confirming one's identity again."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from atmt.forms import HdsFormMixin
@@ -46,3 +46,7 @@ class EnrolmentCodeForm(OneTimeCodeForm):
 
 class OwnPasswordChangeForm(HdsFormMixin, PasswordChangeForm):
     """The old password, and the new one twice; Django's validators (AUTH_PASSWORD_VALIDATORS)."""
+
+
+class FirstPasswordForm(HdsFormMixin, SetPasswordForm):
+    """A new member of staff's first password, twice; Django's validators."""

@@ -18,6 +18,12 @@ urlpatterns = [
         ),
         name="login",
     ),
+    # Reached before signing in: the person has no password yet.
+    path(
+        "sign-in/first-password/<uidb64>/<token>/",
+        second_factor_not_required(login_not_required(views.FirstPassword.as_view())),
+        name="first_password",
+    ),
     path("sign-in/code/", views.two_factor_code, name="two_factor_code"),
     path("sign-in/enrol/", views.two_factor_enrol, name="two_factor_enrol"),
     path(

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +15,10 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from atmt.identity_codes import without_identity_codes
+from sign_in.first_password import may_set_first_password
 from sign_in.forms import (
     EnrolmentCodeForm,
+    FirstPasswordForm,
     IdentityConfirmationForm,
     OneTimeCodeForm,
     OwnPasswordChangeForm,
@@ -214,3 +216,28 @@ def _demo_hint(request) -> str | None:
     if not apps.is_installed("demo"):
         return None
     return f".venv/bin/python manage.py demo_code {request.user.get_username()}"
+
+
+class FirstPassword(PasswordResetConfirmView):
+    """Set a first password from the link an access administrator handed over.
+
+    Django's view moves the token from the address into the session at once, so the page the
+    person types on (and any address it leaks) holds no token. Then they sign in and set up
+    two-factor sign-in like everyone else.
+    """
+
+    form_class = FirstPasswordForm
+    template_name = "registration/first_password.html"
+    success_url = reverse_lazy("login")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and may_set_first_password(user) else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Your password is set. Sign in with it, then set up two-factor sign-in."),
+        )
+        return response

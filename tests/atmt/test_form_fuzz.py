@@ -16,6 +16,8 @@ from django import forms
 from django.apps import apps
 from django.db import transaction
 from django.test import Client as PasswordOnlyClient
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import assign_perm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,10 +27,11 @@ import consent.forms
 import intake.forms
 import records.forms
 import sign_in.forms
-from access.models import AccessApplication, AccessGrant, WorkerAgreement
+from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role
 from atmt.forms import HdsFormMixin
 from consent.models import Consent
+from sign_in.first_password import first_password_path
 from tests.factories import UserFactory, client_group, identity_code_for
 from tests.pages import state_purpose
 from tests.sign_in import SignedInClient, authenticator
@@ -250,6 +253,51 @@ TARGETS = [
         lambda w: {"username": "nobody"},
     ),
     Target(
+        "staff-new",
+        (access.forms.StaffAccountForm,),
+        "access_admin",
+        lambda w: "/access-rights/staff/new/",
+        lambda w: {
+            "username": "uusi",
+            "first_name": "Uuno",
+            "last_name": "Uusi",
+            "email": "",
+            "organisation": "KEHA",
+            "identity_code": "131052-308T",
+            "roles": ["labour_official"],
+            "served": [str(w.grant.municipality_id)],
+        },
+    ),
+    Target(
+        "staff-account",
+        (access.forms.StaffRolesForm,),
+        "access_admin",
+        lambda w: f"/access-rights/staff/{w.setting.worker.pk}/",
+        lambda w: {
+            "roles": ["case_worker", "supervisor"],
+            "overseen": [str(w.grant.municipality_id)],
+        },
+    ),
+    Target(
+        "staff-filter",
+        (access.forms.StaffFilterForm,),
+        "access_admin",
+        lambda w: "/access-rights/staff/",
+        lambda w: {"state": "active", "role": "supervisor", "page": "1"},
+        method="get",
+    ),
+    Target(
+        "first-password",
+        (sign_in.forms.FirstPasswordForm,),
+        "new_staff",
+        # After its link: Django's view has moved the token into the session.
+        lambda w: f"/sign-in/first-password/{_uidb64(NEW_STAFF)}/set-password/",
+        lambda w: {
+            "new_password1": "oma-uusi-salasana-2026",
+            "new_password2": "oma-uusi-salasana-2026",
+        },
+    ),
+    Target(
         "caseload-filter",
         (records.forms.CaseloadFilterForm,),
         "worker",
@@ -406,6 +454,13 @@ TARGETS = [
 ]
 
 
+NEW_STAFF = "newstaff"
+
+
+def _uidb64(username: str) -> str:
+    return urlsafe_base64_encode(force_bytes(User.objects.get(username=username).pk))
+
+
 def test_every_form_is_fuzzed():
     """A new form fails this until it is added to the fuzzer's targets."""
     fuzzed = {form for target in TARGETS for form in target.forms}
@@ -484,6 +539,9 @@ def browsers(world, supervisor, access_admin):
     signed_in["not_enrolled"].force_login(UserFactory(username="newcomer"))
     # The first view of the enrolment page makes the pending device it shows; not a refusal's.
     signed_in["not_enrolled"].get("/sign-in/enrol/")
+    # A new member of staff who has followed the link their administrator handed them.
+    signed_in["new_staff"] = PasswordOnlyClient()
+    signed_in["new_staff"].get(first_password_path(UserFactory(username=NEW_STAFF)))
     return signed_in
 
 

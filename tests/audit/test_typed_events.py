@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from access.models import AccessApplication, AccessGrant, WorkerAgreement
+from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role
 from access.services import (
     GrantScope,
@@ -29,6 +29,7 @@ from access.services import (
     grant_change,
     grant_revoke,
 )
+from access.staff import account_change, account_create, account_deactivate, account_reactivate
 from audit.actions import CHANGES, Action
 from audit.models import AccessEvent
 from clients.models import Client, ClientMove, ClientRelationship, Referral, ServiceNeed
@@ -334,12 +335,64 @@ CASES = {
         events=lambda o: [(Action.ACCOUNT_UNLOCKED, o.worker)],
         state=lambda o: None,  # the lock is django-axes's: asserted in the unlock case below
     ),
+    "account_create": Case(
+        run=lambda o: account_create(
+            actor=o.admin,
+            username="uusi",
+            first_name="Uuno",
+            last_name="Uusi",
+            email="",
+            organisation="KEHA",
+            roles=[Role.LABOUR_OFFICIAL],
+            served=[o.grant.municipality],
+            identity_code="131052-308T",
+        ),
+        events=lambda o: [(Action.ACCOUNT_CREATED, _latest(User))],
+        state=lambda o: _accounts(),
+    ),
+    "account_change": Case(
+        run=lambda o: account_change(
+            actor=o.admin,
+            account=o.worker,
+            roles=[Role.CASE_WORKER, Role.SUPERVISOR],
+            overseen=[o.grant.municipality],
+        ),
+        events=lambda o: [(Action.ACCOUNT_CHANGED, o.worker)],
+        state=lambda o: _accounts(),
+    ),
+    "account_deactivate": Case(
+        run=lambda o: account_deactivate(actor=o.admin, account=o.worker),
+        events=lambda o: [(Action.ACCOUNT_DEACTIVATED, o.worker)],
+        state=lambda o: _accounts(),
+    ),
+    "account_reactivate": Case(
+        run=lambda o: account_reactivate(actor=o.admin, account=_deactivated(o.worker)),
+        events=lambda o: [(Action.ACCOUNT_REACTIVATED, o.worker)],
+        state=lambda o: _accounts(),
+    ),
     "two_factor_reset": Case(
         run=lambda o: two_factor_reset(actor=o.admin, user=authenticator(o.worker).user),
         events=lambda o: [(Action.TWO_FACTOR_RESET, o.worker)],
         state=lambda o: list(TOTPDevice.objects.values_list("pk")),
     ),
 }
+
+
+def _accounts():
+    """The accounts, their roles and their organisational scope (guardian's rows)."""
+    from guardian.models import UserObjectPermission
+
+    return (
+        list(User.objects.values_list("pk", "is_active", "identity_code_hash")),
+        list(User.groups.through.objects.values_list("user_id", "group_id")),
+        list(UserObjectPermission.objects.values_list("user_id", "permission_id", "object_pk")),
+    )
+
+
+def _deactivated(user):
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.refresh_from_db()
+    return user
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -379,6 +432,8 @@ def test_the_change_is_rolled_back_when_its_event_cannot_be_written(office, name
     case = CASES[name]
     if name == "two_factor_reset":
         authenticator(office.worker)
+    if name == "account_reactivate":
+        _deactivated(office.worker)
     before = case.state(office)
     block_access_event_inserts()
 
@@ -394,6 +449,8 @@ def _run_unlocking_first(case, office, name):
         account_unlock(actor=office.admin, username=office.worker.username)
     elif name == "two_factor_reset":
         two_factor_reset(actor=office.admin, user=office.worker)
+    elif name == "account_reactivate":
+        account_reactivate(actor=office.admin, account=office.worker)
     else:
         case.run(office)
 
@@ -433,6 +490,10 @@ def test_every_change_code_has_a_case_or_is_written_elsewhere():
         Action.AGREEMENT_ENDED,
         Action.ACCOUNT_UNLOCKED,
         Action.TWO_FACTOR_RESET,
+        Action.ACCOUNT_CREATED,
+        Action.ACCOUNT_CHANGED,
+        Action.ACCOUNT_DEACTIVATED,
+        Action.ACCOUNT_REACTIVATED,
     }
     # Sign-in steps: tests/access/test_two_factor.py proves enrolment's event,
     # tests/access/test_open_sessions.py that of ending one's other sessions.

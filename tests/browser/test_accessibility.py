@@ -18,6 +18,7 @@ from access.roles import Role
 from clients.models import Client, ClientGroup, Municipality
 from consent.models import Consent
 from demo.clients import DEMO_SPECIAL_CLIENTS
+from sign_in.first_password import first_password_path
 from tests.browser.axe import accessibility_violations
 from tests.browser.conftest import DESKTOP_VIEWPORT
 from tests.browser.steps import heading, sign_in, sign_in_with_password
@@ -71,6 +72,12 @@ def test_sign_in_pages_have_no_serious_accessibility_violation(
 ):
     walk = Walk(page, live_server.url, screenshot_dir, "sign-in")
     walk.visit("login", "/sign-in/")
+    # A new member of staff's first password, from the link their administrator handed them.
+    page.goto(f"{live_server.url}{first_password_path(UserFactory(username='tuore'))}")
+    expect(heading(page)).to_have_text("Aseta salasanasi")
+    walk.check("first-password")
+    walk.visit("first-password-invalid", "/sign-in/first-password/MQ/no-such-token/")
+    page.goto(f"{live_server.url}/sign-in/")
     sign_in_with_password(page, "ohjaaja", demo_users)
     expect(heading(page)).to_have_text("Kertakäyttökoodi")
     walk.check("code")
@@ -181,6 +188,7 @@ def test_access_administrator_pages_have_no_serious_accessibility_violation(
     walk.visit("locked-accounts", "/access-rights/locked-accounts/")
     walk.visit("two-factor-reset", f"/access-rights/users/{worker.pk}/two-factor-reset/")
     walk.visit("identity-confirm", "/sign-in/confirm/?next=/access-rights/")
+    _walk_staff_accounts(walk, worker)
     walk.assert_clean()
 
 
@@ -214,3 +222,19 @@ def test_labour_official_pages_have_no_serious_accessibility_violation(
     walk.visit("relationship-end", f"{base}relationship/end/")
     walk.visit("relationship-new", f"{base}relationship/new/")
     walk.assert_clean()
+
+
+def _walk_staff_accounts(walk: Walk, worker: User) -> None:
+    newcomer = UserFactory(username="uusi", first_name="Uuno", last_name="Uusi")
+    away = UserFactory(username="poissa", is_active=False)
+    walk.visit("staff", "/access-rights/staff/")
+    walk.visit("staff-new", "/access-rights/staff/new/")
+    walk.page.get_by_role("button", name="Luo tunnus").click()
+    expect(walk.page.locator(".hds-text-input__error-text").first).to_be_visible()
+    walk.check("staff-new-errors")
+    walk.visit("staff-account", f"/access-rights/staff/{newcomer.pk}/")
+    walk.page.get_by_role("button", name="Tee kirjautumislinkki").click()
+    expect(walk.page.get_by_test_id("sign-in-link")).to_be_visible()
+    walk.check("staff-sign-in-link")
+    walk.visit("staff-deactivate", f"/access-rights/staff/{worker.pk}/deactivate/")
+    walk.visit("staff-reactivate", f"/access-rights/staff/{away.pk}/reactivate/")

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from access.models import User
-from access.scope import municipalities_served_by
+from access.scope import municipalities_overseen_by, municipalities_served_by
 from demo.users import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,17 @@ def test_each_demo_user_signs_in_with_the_demo_password(username):
     assert authenticate(username=username, password="wrong-password") is None
 
 
+def test_the_demo_supervisor_oversees_joensuu_and_liperi_and_nobody_serves_any():
+    load_demo_data()
+
+    supervisor = User.objects.get(username="esihenkilo")
+    assert sorted(m.code for m in municipalities_overseen_by(supervisor)) == ["167", "426"]
+    assert not any(municipalities_served_by(user).exists() for user in User.objects.all())
+    assert not any(
+        municipalities_overseen_by(user).exists() for user in User.objects.exclude(pk=supervisor.pk)
+    )
+
+
 def test_second_run_changes_nothing():
     load_demo_data()
     before = snapshot()
@@ -85,6 +96,7 @@ def test_second_run_changes_nothing():
     assert snapshot() == before
     assert User.groups.through.objects.count() == memberships_before
     assert "0 users created, 6 present" in output
+    assert "Demo scope: 0 municipality permissions added." in output
 
 
 def test_second_run_leaves_a_changed_password_alone():
