@@ -20,11 +20,9 @@ from typing import Literal
 from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from access.models import AccessGrant, User, WorkerAgreement
 from access.policy import Reason
-from access.scope import SERVE
 from clients.identity_code import CENTURIES, parse_identity_code
 from clients.models import (
     Client,
@@ -45,9 +43,8 @@ REFERRING_AUTHORITY = EMPLOYMENT_AREA
 SOURCE = "Työvoimaviranomaisen asiakastietojärjestelmä"
 ASSESSED_BY = "Työllisyysasiantuntija, Pohjois-Karjalan työllisyysalue"
 RECORDER = "paakayttaja"  # grants access rights, and records consents nobody else would
-# The labour authority's official, who registered and referred the demo clients, serving these.
+# The labour authority's official, who registered and referred the demo clients.
 OFFICIAL = "virkailija"
-OFFICIAL_MUNICIPALITIES = ("167", "426")
 
 CHECK_CHARACTERS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
@@ -730,9 +727,6 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
             raise RuntimeError("The client groups are missing: run the migrations first.")
 
         municipalities = _municipalities()
-        for code in OFFICIAL_MUNICIPALITIES:
-            # Organisational scope: django-guardian's object permission (access/scope.py).
-            assign_perm(SERVE, users[OFFICIAL], municipalities[code])
         agreements_created = _load_agreements(users, municipalities, now, today)
         grants_created = _load_grants(users, municipalities, groups, now, today)
 

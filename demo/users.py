@@ -13,7 +13,7 @@ from guardian.shortcuts import assign_perm
 
 from access.models import User
 from access.roles import Role
-from access.scope import OVERSEE, scope_held_by
+from access.scope import OVERSEE, SERVE, scope_held_by
 from clients.models import Municipality
 from demo.two_factor import demo_authenticator_load
 
@@ -39,8 +39,9 @@ DEMO_USERS = (
     DemoUser("yllapito", "Ylläpito", "ATMT", None, superuser=True),
 )
 
-# Organisational scope (access.scope): the demo supervisor oversees Joensuu and Liperi.
-DEMO_OVERSEEN = {"esihenkilo": ("167", "426")}
+# Organisational scope (access.scope): the demo supervisor oversees Joensuu and Liperi, and the
+# demo labour-authority official serves them.
+DEMO_SCOPE = {"esihenkilo": (OVERSEE, ("167", "426")), "virkailija": (SERVE, ("167", "426"))}
 
 
 @transaction.atomic
@@ -82,11 +83,11 @@ def demo_scope_load() -> int:
     """
     added = 0
     with disable_auditlog():
-        for username, codes in DEMO_OVERSEEN.items():
+        for username, (permission, codes) in DEMO_SCOPE.items():
             user = User.objects.get(username=username)
-            held = set(scope_held_by(user, OVERSEE))
+            held = set(scope_held_by(user, permission))
             for municipality in Municipality.objects.filter(code__in=codes):
                 if municipality not in held:
-                    assign_perm(OVERSEE, user, municipality)
+                    assign_perm(permission, user, municipality)
                     added += 1
     return added

@@ -14,7 +14,7 @@ from playwright.sync_api import ConsoleMessage, Error, Page
 
 from access.roles import Role
 from demo.clients import demo_clients_load
-from demo.users import DEMO_PASSWORD, demo_users_load
+from demo.users import DEMO_PASSWORD, demo_scope_load, demo_users_load
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -110,6 +110,7 @@ def demo_clients(demo_users):
     migration = importlib.import_module("clients.migrations.0002_client_groups")
     migration.create_client_groups(apps, None)
     demo_clients_load()
+    demo_scope_load()
     return demo_users
 
 
