@@ -9,6 +9,7 @@ service of clients.services, which refuses with a stable code; the page shows th
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -121,7 +122,7 @@ def intake_client(request, record: ClientRecord):
             "record": record,
             "relationships": client.relationships.select_related("recorded_by"),
             "moves": client.moves.select_related("moved_from", "moved_to", "recorded_by"),
-            "today": record.decision.at.date(),
+            "today": timezone.localdate(record.decision.at),
         },
     )
 
