@@ -105,10 +105,12 @@ def demo_clients(demo_users):
 
     Returns the demo password, as demo_users does.
     """
-    # The client groups come from a data migration too, and the flush empties them as well:
-    # put them back with the migration's own function.
+    # The client groups and the municipalities come from data migrations too, and the flush
+    # empties them as well: put them back with the migrations' own functions.
     migration = importlib.import_module("clients.migrations.0002_client_groups")
     migration.create_client_groups(apps, None)
+    classification = importlib.import_module("clients.migrations.0004_municipality_classification")
+    classification.load_classification(apps, None)
     demo_clients_load()
     demo_scope_load()
     return demo_users
