@@ -89,6 +89,39 @@ def client_register(
     return client
 
 
+# What a register import may change on a registered client: how to reach them. Names, the home
+# municipality (a move, with its date) and the relationship have services of their own.
+CONTACT_FIELDS = ("email", "phone", "street_address", "postal_code", "post_office")
+
+
+@transaction.atomic
+def client_update(*, actor: AbstractUser, client: Client, contact: dict[str, str]) -> list[str]:
+    """Change the client's contact details; return the names of the fields that changed.
+
+    The event names the fields only: their old and new values are in the change history, which
+    is shown to those who may see them, while the log is read more widely.
+    """
+    unknown = set(contact) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"not contact fields: {sorted(unknown)}")
+    client = _locked(client)
+    changed = [name for name in contact if getattr(client, name) != contact[name]]
+    if not changed:
+        return []
+    with set_actor(actor):
+        for name in changed:
+            setattr(client, name, contact[name])
+        client.save(update_fields=changed)
+    change_record(
+        actor=actor,
+        action=Action.CLIENT_CONTACT_CHANGED,
+        target=client,
+        client_id=client.pk,
+        details={"fields": changed},
+    )
+    return changed
+
+
 @transaction.atomic
 def client_move(
     *,
@@ -201,11 +234,13 @@ def referral_record(
     referred_on: datetime.date,
     ended_on: datetime.date | None,
     source: str,
+    end_reason: str = "",
 ) -> Referral:
     """Refer the client to the service with a client-group tag, from `referred_on`.
 
     One referral per group at a time: a second one of the same group overlapping it is refused,
-    so that ending a referral ends the group's tag.
+    so that ending a referral ends the group's tag. A referral recorded with its end (an import
+    of one that has already ended) carries the reason it ended.
     """
     client = _locked(client)
     relationship = _ongoing_relationship(client)
@@ -227,6 +262,7 @@ def referral_record(
             referring_authority=referring_authority,
             referred_on=referred_on,
             ended_on=ended_on,
+            end_reason=end_reason if ended_on is not None else "",
             recorded_by_id=actor.pk,
             source=source,
         )
@@ -235,7 +271,7 @@ def referral_record(
         action=Action.REFERRAL_RECORDED,
         target=referral,
         client_id=client.pk,
-        details={"group": group.code, "referred_on": referred_on.isoformat()},
+        details=referral_recorded_details(referral, group),
     )
     return referral
 
@@ -306,6 +342,14 @@ def service_need_document(
         actor=actor, action=Action.SERVICE_NEED_DOCUMENTED, target=need, client_id=client.pk
     )
     return need
+
+
+def referral_recorded_details(referral: Referral, group: ClientGroup) -> dict:
+    """The typed event's details of a recorded referral: also what the register import writes."""
+    details = {"group": group.code, "referred_on": referral.referred_on.isoformat()}
+    if referral.ended_on is not None:
+        details |= {"ended_on": referral.ended_on.isoformat(), "reason": referral.end_reason}
+    return details
 
 
 def _locked(client: Client) -> Client:
