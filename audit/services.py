@@ -7,7 +7,8 @@ transaction, so that the change and its event commit or roll back together).
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -92,6 +93,48 @@ def change_record(
         target_id=str(target.pk) if target is not None else "",
         client_id=client_id,
         details=details or {},
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change for `change_records`: what `change_record` takes besides the actor."""
+
+    action: Action
+    target: models.Model
+    client_id: int | None = None
+    details: dict = field(default_factory=dict)
+
+
+def change_records(
+    *,
+    actor: AbstractUser,
+    changes: Sequence[Change],
+    at: datetime.datetime | None = None,
+    context: RequestContext | None = None,
+) -> list[AccessEvent]:
+    """Write many changes by one actor in one insert; call it inside the changes' transaction.
+
+    The same rows as `change_record` writes one by one: for the register import, whose batches
+    of thousands of lines would otherwise spend most of their time on the log's round trips.
+    """
+    if any(change.action not in CHANGES for change in changes):
+        raise ValueError("only changes can be written by change_records")
+    common = {
+        **_actor_snapshot(actor),
+        **_context_fields(context),
+        "occurred_at": at or timezone.now(),
+    }
+    return AccessEvent.objects.bulk_create(
+        AccessEvent(
+            **common,
+            action=change.action,
+            target_type=change.target._meta.label_lower,
+            target_id=str(change.target.pk),
+            client_id=change.client_id,
+            details=change.details,
+        )
+        for change in changes
     )
 
 

@@ -324,11 +324,13 @@ def service_need_document(
     """Record a new service-need assessment; the one it replaces stays, marked superseded."""
     # Lock the client's row so that two assessments recorded at once cannot both stay current.
     client = _locked(client)
+    superseded = []
     with set_actor(actor):  # the change history names the actor, also outside a request
         for previous in client.service_needs.filter(status=ServiceNeed.Status.DOCUMENTED):
             # One save per row (not a queryset update) so the change history records each.
             previous.status = ServiceNeed.Status.SUPERSEDED
             previous.save(update_fields=["status"])
+            superseded.append(previous.pk)
         need = ServiceNeed.objects.create(
             client=client,
             assessment=assessment,
@@ -339,7 +341,11 @@ def service_need_document(
             recorded_by_id=actor.pk,
         )
     change_record(
-        actor=actor, action=Action.SERVICE_NEED_DOCUMENTED, target=need, client_id=client.pk
+        actor=actor,
+        action=Action.SERVICE_NEED_DOCUMENTED,
+        target=need,
+        client_id=client.pk,
+        details={"superseded": superseded} if superseded else {},
     )
     return need
 
