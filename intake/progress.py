@@ -32,11 +32,20 @@ class ProgressLines:
         self._stream = stream
         self._started = self._last_time = time.monotonic()
         self._last_read = 0
+        self._report: Report | None = None
 
     def __call__(self, report: Report) -> None:
+        self._report = report
         now = time.monotonic()
-        if report.read - self._last_read < EVERY_LINES and now - self._last_time < EVERY_SECONDS:
-            return
+        if report.read - self._last_read >= EVERY_LINES or now - self._last_time >= EVERY_SECONDS:
+            self._write(report, now)
+
+    def close(self) -> None:
+        """The last count, so that a log always ends with where the import got to."""
+        if self._report is not None and self._report.read != self._last_read:
+            self._write(self._report, time.monotonic())
+
+    def _write(self, report: Report, now: float) -> None:
         rate = report.read / max(now - self._started, 1e-9)
         self._stream.write(
             f"{report.read} lines read ({rate:.0f} lines/s): {report.created} created, "
@@ -45,9 +54,6 @@ class ProgressLines:
         )
         self._stream.flush()
         self._last_read, self._last_time = report.read, now
-
-    def close(self) -> None:
-        pass
 
 
 def count_lines(path: str) -> int:
