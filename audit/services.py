@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 
 from audit.actions import CHANGES, LOOKS, Action
@@ -112,30 +112,53 @@ def change_records(
     changes: Sequence[Change],
     at: datetime.datetime | None = None,
     context: RequestContext | None = None,
-) -> list[AccessEvent]:
-    """Write many changes by one actor in one insert; call it inside the changes' transaction.
+) -> int:
+    """Write many changes by one actor in one statement; call it inside the changes' transaction.
 
-    The same rows as `change_record` writes one by one: for the register import, whose batches
-    of thousands of lines would otherwise spend most of their time on the log's round trips.
+    The same rows as `change_record` writes one by one, for the register import: its batches of
+    thousands of lines spent most of their time building these rows' SQL through the ORM, field by
+    field, although all but six of the columns are the same in every row. Those are prepared
+    once, from the model's own fields, and the rest row by row. Returns the number written.
     """
     if any(change.action not in CHANGES for change in changes):
         raise ValueError("only changes can be written by change_records")
-    common = {
-        **_actor_snapshot(actor),
-        **_context_fields(context),
-        "occurred_at": at or timezone.now(),
-    }
-    return AccessEvent.objects.bulk_create(
-        AccessEvent(
-            **common,
-            action=change.action,
-            target_type=change.target._meta.label_lower,
-            target_id=str(change.target.pk),
-            client_id=change.client_id,
-            details=change.details,
-        )
-        for change in changes
+    if not changes:
+        return 0
+    connection = connections[router.db_for_write(AccessEvent)]
+    fields = [field for field in AccessEvent._meta.concrete_fields if not field.primary_key]
+    template = AccessEvent(
+        **_actor_snapshot(actor), **_context_fields(context), occurred_at=at or timezone.now()
     )
+    common = [
+        field.get_db_prep_save(getattr(template, field.attname), connection) for field in fields
+    ]
+    per_row = {
+        field.attname: index for index, field in enumerate(fields) if field.attname in _PER_ROW
+    }
+    rows = []
+    for change in changes:
+        row = list(common)
+        values = {
+            "event_id": uuid.uuid4(),
+            "action": str(change.action),
+            "target_type": change.target._meta.label_lower,
+            "target_id": str(change.target.pk),
+            "client_id": change.client_id,
+            "details": change.details,
+        }
+        for attname, index in per_row.items():
+            row[index] = fields[index].get_db_prep_save(values[attname], connection)
+        rows.append(row)
+    table = connection.ops.quote_name(AccessEvent._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+    return len(rows)
+
+
+# The columns of a change that differ from one change to the next in change_records.
+_PER_ROW = frozenset({"event_id", "action", "target_type", "target_id", "client_id", "details"})
 
 
 def _actor_snapshot(actor: AbstractUser) -> dict:
