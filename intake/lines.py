@@ -153,6 +153,8 @@ class Reference:
 
     municipalities: Mapping[str, Municipality]
     groups: Mapping[str, ClientGroup]
+    # Read once: the clock is the slowest part of checking an identity code, line by line.
+    today: datetime.date
 
 
 def numbered_lines(stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
@@ -172,7 +174,7 @@ def parse_line(number: int, raw: bytes, reference: Reference) -> Line | Rejectio
     identity: IdentityCode | None = None
     try:
         fields = _json_object(raw)
-        identity = _identity(fields)
+        identity = _identity(fields, reference.today)
         return _PARSERS[_kind(fields)](number, fields, identity, reference)
     except Rejected as rejection:
         return Rejection(
@@ -207,10 +209,10 @@ def _kind(fields: Mapping[str, Any]) -> str:
     return kind
 
 
-def _identity(fields: Mapping[str, Any]) -> IdentityCode:
+def _identity(fields: Mapping[str, Any], today: datetime.date) -> IdentityCode:
     value = _text(fields, "identity_code")
     try:
-        return parse_identity_code(value)
+        return parse_identity_code(value, today=today)
     except ValidationError as error:
         raise Rejected(
             Reason.INVALID_IDENTITY_CODE, f"The identity code is not valid: {error.messages[0]}"

@@ -240,9 +240,10 @@ class RegisterImport:
         self.reference = Reference(
             municipalities={m.code: m for m in Municipality.objects.all()},
             groups={group.code: group for group in ClientGroup.objects.all()},
+            today=timezone.localdate(),
         )
         self.served = set(municipalities_served_by(actor).values_list("pk", flat=True))
-        self.today = timezone.localdate()
+        self.today = self.reference.today
 
     def run(self, stream: Iterable[bytes]) -> Report:
         report = Report()
