@@ -87,6 +87,10 @@ def run_parent(database, folder, whole, tenth, services, lines) -> None:
         f"({result['baseline_seconds']:.1f} s); ratio import/bulk_create (time): "
         f"{result['seconds'] / result['baseline_seconds']:.1f}"
     )
+    print(
+        f"  import per second of this process's CPU time: {result['lines_per_cpu_second']:.0f} "
+        f"lines (the machine's other load aside; the database server's own time not counted)"
+    )
     small = in_fresh_database(database, folder, "import", tenth)
     large = in_fresh_database(database, folder, "import", whole)
     print(
@@ -242,7 +246,7 @@ def child(mode: str, path: Path, through_services: bool) -> int:
         seconds = baseline(path, official.pk)
         result |= {"baseline_seconds": seconds, "baseline_per_second": lines / seconds}
         remove_rows()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with open(os.devnull, "w") as quiet:
         call_command(
             "import_register",
@@ -253,6 +257,7 @@ def child(mode: str, path: Path, through_services: bool) -> int:
             stderr=quiet,
         )
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - cpu_started
     maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     result |= {
         "seconds": seconds,

@@ -177,7 +177,7 @@ def relationship_start(
     current = client.relationship
     if current is not None and current.ended_on is None:
         raise IntakeRefused(Refusal.RELATIONSHIP_ONGOING)
-    if current is not None and started_on < current.ended_on:
+    if current is not None and current.ended_on is not None and started_on < current.ended_on:
         raise IntakeRefused(Refusal.END_BEFORE_START)
     with set_actor(actor):
         relationship = ClientRelationship.objects.create(

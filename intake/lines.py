@@ -8,7 +8,7 @@ Messages never repeat a value from the line: any of them could be an identity co
 import datetime
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -296,7 +296,7 @@ def _parse_service_need(
     )
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[int, dict, IdentityCode, Reference], Line]] = {
     "client": _parse_client,
     "referral": _parse_referral,
     "service_need": _parse_service_need,

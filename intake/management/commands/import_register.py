@@ -4,6 +4,8 @@ The file format, the reason codes and the exit status are in README.md ("Importi
 register").
 """
 
+from typing import TextIO, cast
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -74,10 +76,13 @@ class Command(BaseCommand):
             raise CommandError(f"{username} serves no municipality.", returncode=EXIT_NOT_RUN)
         return user
 
-    def _progress(self, file: str):
+    def _progress(self, file: str) -> ProgressBar | ProgressLines:
+        # The stream itself: tqdm redraws its line with a carriage return, which Django's
+        # wrapper would end with a newline.
+        stream = cast(TextIO, self.stderr._out)
         if self.stderr.isatty():
-            return ProgressBar(self.stderr._out, count_lines(file))
-        return ProgressLines(self.stderr._out)
+            return ProgressBar(stream, count_lines(file))
+        return ProgressLines(stream)
 
     def _print(self, report: Report) -> None:
         self.stdout.write(
