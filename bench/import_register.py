@@ -262,6 +262,7 @@ def child(mode: str, path: Path, through_services: bool) -> int:
     result |= {
         "seconds": seconds,
         "lines_per_second": lines / seconds,
+        "lines_per_cpu_second": lines / cpu_seconds,
         "maxrss_mb": maxrss_kb / 1024,
     }
     print(json.dumps(result))
