@@ -74,7 +74,8 @@ def main() -> int:
         write(services, lines[:SERVICES_LINES])
         print(f"{args.lines} lines, {whole.stat().st_size / 1e6:.1f} MB")
         for database in databases:
-            print(f"\n{database}:")
+            # Other work on the machine slows the wall-clock figures; this says how much there was.
+            print(f"\n{database} (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs):")
             run_parent(database, folder, whole, tenth, services, args.lines)
     return 0
 
