@@ -411,3 +411,31 @@ def test_a_run_killed_midway_and_run_again_ends_as_an_uninterrupted_run(tmp_path
     assert state == expected_end_state(clients)
     # Each row has exactly one event: nothing written twice by the second run.
     assert counts == {"rows": 4 * clients, "events": 4 * clients, "distinct targets": 4 * clients}
+
+
+def test_a_batch_the_fast_path_cannot_write_is_redone_line_by_line_through_the_services(
+    official, tmp_path, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from intake import register_import
+
+    def refused(**kwargs):
+        raise IntegrityError("written meanwhile by someone else")
+
+    monkeypatch.setattr(register_import, "change_records", refused)
+    path = write_lines(
+        tmp_path / "register.jsonl", [client_line(1), referral_line(1), need_line(1)]
+    )
+
+    output, status = run_import(path, official)
+
+    assert (status, "3 lines read: 3 created, 0 updated, 0 unchanged, 0 rejected.") == (
+        0,
+        output.splitlines()[0],
+    )
+    events = AccessEvent.objects.filter(actor=official)
+    assert sorted(events.values_list("action", flat=True)) == sorted(
+        [Action.CLIENT_REGISTERED, Action.REFERRAL_RECORDED, Action.SERVICE_NEED_DOCUMENTED]
+    )
+    assert all("import" not in event.details for event in events)  # the services' own events
