@@ -2,12 +2,16 @@
 their typed events, a second run changing nothing, and a killed run finished by running it again."""
 
 import datetime
+import fcntl
 import io
 import json
 import os
+import pty
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -212,7 +216,7 @@ def test_changed_contact_details_update_the_client_through_its_service(official,
         write_lines(tmp_path / "second.jsonl", [client_line(1, phone="040 2")]), official
     )
 
-    assert "1 lines read: 0 created, 1 updated" in output
+    assert "1 line read: 0 created, 1 updated" in output
     assert Client.objects.get().phone == "040 2"
     event = AccessEvent.objects.get(action=Action.CLIENT_CONTACT_CHANGED)
     assert (event.actor, event.details) == (official, {"fields": ["phone"]})
@@ -235,7 +239,7 @@ def test_a_referral_line_with_its_end_ends_the_open_referral(official, tmp_path)
     ended = referral_line(1, ended_on="2025-06-01", end_reason="employed")
     output, _ = run_import(write_lines(tmp_path / "second.jsonl", [ended]), official)
 
-    assert "1 lines read: 0 created, 1 updated" in output
+    assert "1 line read: 0 created, 1 updated" in output
     referral = Referral.objects.get()
     assert (referral.ended_on, referral.end_reason) == (datetime.date(2025, 6, 1), "employed")
     event = AccessEvent.objects.get(action=Action.REFERRAL_ENDED)
@@ -297,6 +301,27 @@ def test_progress_is_a_plain_line_when_not_on_a_terminal(official, tmp_path):
 
     # Every 10,000 lines or 5 seconds, and once at the end.
     assert err.getvalue().startswith("29 lines read (")
+
+
+def test_progress_is_a_bar_with_the_rate_and_the_time_left_on_a_terminal(official, tmp_path):
+    path = write_lines(tmp_path / "register.jsonl", [client_line(n) for n in range(1, 30)])
+    master, replica = pty.openpty()
+    fcntl.ioctl(replica, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+
+    with os.fdopen(replica, "w") as terminal:
+        call_command(
+            "import_register",
+            str(path),
+            actor="virkailija",
+            stdout=io.StringIO(),
+            stderr=terminal,
+            batch_size=10,
+        )
+    bar = os.read(master, 1 << 16).decode().split("\r")
+    os.close(master)
+
+    last = next(part for part in reversed(bar) if "lines/s" in part)
+    assert "100%" in last and "29/29" in last and "<00:00" in last  # done, rate, time left
 
 
 def end_state() -> dict:

@@ -86,7 +86,7 @@ class Command(BaseCommand):
 
     def _print(self, report: Report) -> None:
         self.stdout.write(
-            f"{report.read} lines read: {report.created} created, {report.updated} updated, "
+            f"{report.read} {'line' if report.read == 1 else 'lines'} read: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.rejected} rejected"
             + (f", {report.blank} blank skipped." if report.blank else ".")
         )
