@@ -85,8 +85,9 @@ class Command(BaseCommand):
         return ProgressLines(stream)
 
     def _print(self, report: Report) -> None:
+        lines = "line" if report.read == 1 else "lines"
         self.stdout.write(
-            f"{report.read} {'line' if report.read == 1 else 'lines'} read: {report.created} created, {report.updated} updated, "
+            f"{report.read} {lines} read: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.rejected} rejected"
             + (f", {report.blank} blank skipped." if report.blank else ".")
         )
