@@ -30,8 +30,8 @@ from access.services import (
 )
 from audit.actions import CHANGES, Action
 from audit.models import AccessEvent
-from clients.models import ServiceNeed
-from clients.services import service_need_document
+from clients.models import Client, ServiceNeed
+from clients.services import client_update, service_need_document
 from consent.models import Consent
 from consent.services import consent_record, consent_scan_attach, consent_withdraw
 from sign_in.two_factor import two_factor_reset
@@ -232,6 +232,12 @@ CASES = {
         events=lambda o: [(Action.ACCOUNT_UNLOCKED, o.worker)],
         state=lambda o: None,  # the lock is django-axes's: asserted in the unlock case below
     ),
+    "client_update": Case(
+        # The labour official's service; the office's administrator stands in for one here.
+        run=lambda o: client_update(actor=o.admin, client=o.client, contact={"phone": "040 999"}),
+        events=lambda o: [(Action.CLIENT_CONTACT_CHANGED, o.client)],
+        state=lambda o: list(Client.objects.filter(pk=o.client.pk).values_list("phone")),
+    ),
     "two_factor_reset": Case(
         run=lambda o: two_factor_reset(actor=o.admin, user=authenticator(o.worker).user),
         events=lambda o: [(Action.TWO_FACTOR_RESET, o.worker)],
@@ -314,6 +320,7 @@ def test_every_change_code_has_a_case_or_is_written_elsewhere():
         Action.AGREEMENT_ENDED,
         Action.ACCOUNT_UNLOCKED,
         Action.TWO_FACTOR_RESET,
+        Action.CLIENT_CONTACT_CHANGED,
     }
     # Sign-in steps: tests/access/test_two_factor.py proves enrolment's event,
     # tests/access/test_open_sessions.py that of ending one's other sessions.
