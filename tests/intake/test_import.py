@@ -133,7 +133,6 @@ def a_file_with_every_bad_line(tmp_path: Path) -> Path:
     return write_lines(tmp_path / "register.jsonl", good + [line for line, _ in BAD_LINES.values()])
 
 
-@pytest.mark.rule("000-4-intake")
 @pytest.mark.parametrize("through_services", [False, True], ids=["fast", "services"])
 def test_each_bad_line_is_rejected_once_with_its_reason_and_the_good_lines_are_imported(
     official, tmp_path, through_services
@@ -183,7 +182,6 @@ def test_a_second_run_changes_nothing_and_says_so(official, tmp_path):
     assert AccessEvent.objects.count() == events
 
 
-@pytest.mark.rule("000-4-intake")
 def test_every_created_row_has_its_typed_event_naming_the_actor(official, tmp_path):
     path = write_lines(
         tmp_path / "register.jsonl",
