@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     # Changes to client records: intake by the labour authority.
     CLIENT_REGISTERED = "atmt.client.registered", _("client registered")
     CLIENT_MOVED = "atmt.client.moved", _("home municipality changed")
+    CLIENT_CONTACT_CHANGED = "atmt.client.contact_changed", _("contact details changed")
     RELATIONSHIP_STARTED = "atmt.relationship.started", _("client relationship started")
     RELATIONSHIP_ENDED = "atmt.relationship.ended", _("client relationship ended")
     REFERRAL_RECORDED = "atmt.referral.recorded", _("referral recorded")

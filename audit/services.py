@@ -7,10 +7,11 @@ transaction, so that the change and its event commit or roll back together).
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 
 from audit.actions import CHANGES, LOOKS, Action
@@ -92,6 +93,95 @@ def change_record(
         target_id=str(target.pk) if target is not None else "",
         client_id=client_id,
         details=details or {},
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change for `change_records`: what `change_record` takes besides the actor."""
+
+    action: Action
+    target: models.Model
+    client_id: int | None = None
+    details: dict = field(default_factory=dict)
+
+
+def change_records(
+    *,
+    actor: AbstractUser,
+    changes: Sequence[Change],
+    at: datetime.datetime | None = None,
+    context: RequestContext | None = None,
+) -> int:
+    """Write many changes by one actor at once; call it inside the changes' transaction.
+
+    The same rows as `change_record` writes one by one, for the register import, whose batches
+    of thousands of lines spent most of their time on these rows: all but six of their columns
+    are the same in every row, so those are sent once per statement (INSERT ... SELECT from a
+    VALUES list of the six), each value prepared by the model's own field. Returns the number
+    written.
+    """
+    if any(change.action not in CHANGES for change in changes):
+        raise ValueError("only changes can be written by change_records")
+    connection = connections[router.db_for_write(AccessEvent)]
+    fields = [field for field in AccessEvent._meta.concrete_fields if not field.primary_key]
+    common = [field for field in fields if field.attname not in _PER_ROW]
+    per_row = [field for field in fields if field.attname in _PER_ROW]
+    template = AccessEvent(
+        **_actor_snapshot(actor), **_context_fields(context), occurred_at=at or timezone.now()
+    )
+    common_values = [
+        field.get_db_prep_save(getattr(template, field.attname), connection) for field in common
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), _ROWS_PER_STATEMENT):
+            chunk = changes[start : start + _ROWS_PER_STATEMENT]
+            rows = [_per_row_values(change, per_row, connection) for change in chunk]
+            cursor.execute(
+                _insert_select(connection, common, per_row, len(rows)),
+                [*common_values, *(value for row in rows for value in row)],
+            )
+    return len(changes)
+
+
+# The columns of a change that differ from one change to the next in change_records.
+_PER_ROW = frozenset({"event_id", "action", "target_type", "target_id", "client_id", "details"})
+# Well under SQLite's 32,766 parameters a statement.
+_ROWS_PER_STATEMENT = 1000
+
+
+def _per_row_values(change: Change, fields: list, connection) -> list:
+    values = {
+        "event_id": uuid.uuid4(),
+        "action": str(change.action),
+        "target_type": change.target._meta.label_lower,
+        "target_id": str(change.target.pk),
+        "client_id": change.client_id,
+        "details": change.details,
+    }
+    return [field.get_db_prep_save(values[field.attname], connection) for field in fields]
+
+
+def _insert_select(connection, common: list, per_row: list, rows: int) -> str:
+    quote = connection.ops.quote_name
+
+    def typed(expression: str, field) -> str:
+        # PostgreSQL reads an untyped value in a SELECT as text, which a uuid or jsonb column
+        # does not take; SQLite converts by the column's affinity, and a CAST there would turn a
+        # timestamp into a number.
+        if connection.vendor == "postgresql":
+            return f"CAST({expression} AS {field.db_type(connection)})"
+        return expression
+
+    columns = ", ".join(quote(field.column) for field in [*common, *per_row])
+    selected = ", ".join(
+        [typed("%s", field) for field in common]
+        + [typed(f"v.column{index}", field) for index, field in enumerate(per_row, start=1)]
+    )
+    row = "(" + ", ".join(["%s"] * len(per_row)) + ")"
+    return (
+        f"INSERT INTO {quote(AccessEvent._meta.db_table)} ({columns}) "  # noqa: S608 (our names)
+        f"SELECT {selected} FROM (VALUES {', '.join([row] * rows)}) AS v"
     )
 
 

@@ -98,6 +98,39 @@ def client_register(
     return client
 
 
+# What a register import may change on a registered client: how to reach them. Names, the home
+# municipality (a move, with its date) and the relationship have services of their own.
+CONTACT_FIELDS = ("email", "phone", "street_address", "postal_code", "post_office")
+
+
+@transaction.atomic
+def client_update(*, actor: AbstractUser, client: Client, contact: dict[str, str]) -> list[str]:
+    """Change the client's contact details; return the names of the fields that changed.
+
+    The event names the fields only: their old and new values are in the change history, which
+    is shown to those who may see them, while the log is read more widely.
+    """
+    unknown = set(contact) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"not contact fields: {sorted(unknown)}")
+    client = _locked(client)
+    changed = [name for name in contact if getattr(client, name) != contact[name]]
+    if not changed:
+        return []
+    with set_actor(actor):
+        for name in changed:
+            setattr(client, name, contact[name])
+        client.save(update_fields=changed)
+    change_record(
+        actor=actor,
+        action=Action.CLIENT_CONTACT_CHANGED,
+        target=client,
+        client_id=client.pk,
+        details={"fields": changed},
+    )
+    return changed
+
+
 @transaction.atomic
 def client_move(
     *,
@@ -213,11 +246,13 @@ def referral_record(
     referred_on: datetime.date,
     ended_on: datetime.date | None,
     source: str,
+    end_reason: str = "",
 ) -> Referral:
     """Refer the client to the service with a client-group tag, from `referred_on`.
 
     One referral per group at a time: a second one of the same group overlapping it is refused,
-    so that ending a referral ends the group's tag.
+    so that ending a referral ends the group's tag. A referral recorded with its end (an import
+    of one that has already ended) carries the reason it ended.
     """
     client = _locked(client)
     relationship = _ongoing_relationship(client)
@@ -239,6 +274,7 @@ def referral_record(
             referring_authority=referring_authority,
             referred_on=referred_on,
             ended_on=ended_on,
+            end_reason=end_reason if ended_on is not None else "",
             recorded_by_id=actor.pk,
             source=source,
         )
@@ -247,7 +283,7 @@ def referral_record(
         action=Action.REFERRAL_RECORDED,
         target=referral,
         client_id=client.pk,
-        details={"group": group.code, "referred_on": referred_on.isoformat()},
+        details=referral_recorded_details(referral, group),
     )
     return referral
 
@@ -300,11 +336,13 @@ def service_need_document(
     """Record a new service-need assessment; the one it replaces stays, marked superseded."""
     # Lock the client's row so that two assessments recorded at once cannot both stay current.
     client = _locked(client)
+    superseded = []
     with set_actor(actor):  # the change history names the actor, also outside a request
         for previous in client.service_needs.filter(status=ServiceNeed.Status.DOCUMENTED):
             # One save per row (not a queryset update) so the change history records each.
             previous.status = ServiceNeed.Status.SUPERSEDED
             previous.save(update_fields=["status"])
+            superseded.append(previous.pk)
         need = ServiceNeed.objects.create(
             client=client,
             assessment=assessment,
@@ -315,9 +353,21 @@ def service_need_document(
             recorded_by_id=actor.pk,
         )
     change_record(
-        actor=actor, action=Action.SERVICE_NEED_DOCUMENTED, target=need, client_id=client.pk
+        actor=actor,
+        action=Action.SERVICE_NEED_DOCUMENTED,
+        target=need,
+        client_id=client.pk,
+        details={"superseded": superseded} if superseded else {},
     )
     return need
+
+
+def referral_recorded_details(referral: Referral, group: ClientGroup) -> dict:
+    """The typed event's details of a recorded referral: also what the register import writes."""
+    details = {"group": group.code, "referred_on": referral.referred_on.isoformat()}
+    if referral.ended_on is not None:
+        details |= {"ended_on": referral.ended_on.isoformat(), "reason": referral.end_reason}
+    return details
 
 
 def _locked(client: Client) -> Client:

@@ -1,6 +1,8 @@
 """The labour authority's forms. They check the input; the services (clients.services) check the
 rules, so that a page and the register import refuse the same things."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -76,7 +78,8 @@ class ClientRegisterForm(HdsFormMixin, forms.Form):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the official's own municipalities: whom they serve is whom they register.
-        self.fields["home_municipality"].queryset = municipalities.filter(in_classification=True)
+        field = cast(forms.ModelChoiceField, self.fields["home_municipality"])
+        field.queryset = municipalities.filter(in_classification=True)
 
     def clean_mother_tongue(self):
         code = self.cleaned_data["mother_tongue"].strip().lower()

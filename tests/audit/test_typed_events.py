@@ -37,6 +37,7 @@ from clients.services import (
     ClientDetails,
     client_move,
     client_register,
+    client_update,
     referral_end,
     referral_record,
     relationship_end,
@@ -370,6 +371,14 @@ CASES = {
         events=lambda o: [(Action.ACCOUNT_REACTIVATED, o.worker)],
         state=lambda o: _accounts(),
     ),
+    "client_update": Case(
+        run=lambda o: client_update(
+            actor=o.official, client=o.client, contact={"phone": "040 999"}
+        ),
+        events=lambda o: [(Action.CLIENT_CONTACT_CHANGED, o.client)],
+        state=lambda o: list(Client.objects.filter(pk=o.client.pk).values_list("phone")),
+        by_official=True,
+    ),
     "two_factor_reset": Case(
         run=lambda o: two_factor_reset(actor=o.admin, user=authenticator(o.worker).user),
         events=lambda o: [(Action.TWO_FACTOR_RESET, o.worker)],
@@ -494,6 +503,7 @@ def test_every_change_code_has_a_case_or_is_written_elsewhere():
         Action.ACCOUNT_CHANGED,
         Action.ACCOUNT_DEACTIVATED,
         Action.ACCOUNT_REACTIVATED,
+        Action.CLIENT_CONTACT_CHANGED,
     }
     # Sign-in steps: tests/access/test_two_factor.py proves enrolment's event,
     # tests/access/test_open_sessions.py that of ending one's other sessions.
