@@ -1,4 +1,5 @@
 import datetime
+import importlib
 
 import factory
 from django.contrib.auth.models import Group
@@ -171,3 +172,19 @@ def complete_client(**fields) -> Client:
     ServiceNeedFactory(client=client)
     ConsentFactory(client=client)
     return client
+
+
+def reseed() -> None:
+    """Put back the rows the data migrations seed (client groups, municipalities and areas).
+
+    A transactional test's flush empties every table, these too: a test that runs after one
+    (the browser tests, a test of another process) puts them back with the migrations' own
+    functions.
+    """
+    from django.apps import apps
+
+    for module, function in [
+        ("clients.migrations.0002_client_groups", "create_client_groups"),
+        ("clients.migrations.0004_municipality_classification", "load_classification"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -4,17 +4,16 @@ Chromium is Debian's (`scripts/ensure-system-packages chromium`): Playwright's o
 builds cannot be downloaded here, so its bundled driver launches /usr/bin/chromium instead.
 """
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from playwright.sync_api import ConsoleMessage, Error, Page
 
 from access.roles import Role
 from demo.clients import demo_clients_load
 from demo.users import DEMO_PASSWORD, demo_scope_load, demo_users_load
+from tests.factories import reseed
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -106,11 +105,8 @@ def demo_clients(demo_users):
     Returns the demo password, as demo_users does.
     """
     # The client groups and the municipalities come from data migrations too, and the flush
-    # empties them as well: put them back with the migrations' own functions.
-    migration = importlib.import_module("clients.migrations.0002_client_groups")
-    migration.create_client_groups(apps, None)
-    classification = importlib.import_module("clients.migrations.0004_municipality_classification")
-    classification.load_classification(apps, None)
+    # empties them as well.
+    reseed()
     demo_clients_load()
     demo_scope_load()
     return demo_users
