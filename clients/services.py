@@ -7,6 +7,7 @@ The pages and the register import both call these, so a rule holds whichever way
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditlog.context import set_actor
@@ -255,18 +256,14 @@ def referral_record(
     of one that has already ended) carries the reason it ended.
     """
     client = _locked(client)
-    relationship = _ongoing_relationship(client)
-    if referred_on < relationship.started_on:
-        raise IntakeRefused(Refusal.BEFORE_RELATIONSHIP)
-    if ended_on is not None and ended_on <= referred_on:
-        raise IntakeRefused(Refusal.END_BEFORE_START)
-    overlapping = Referral.objects.filter(client=client, group=group).filter(
-        models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=referred_on)
+    refusal = new_referral_refusal(
+        client.relationship,
+        Referral.objects.filter(client=client, group=group),
+        referred_on=referred_on,
+        ended_on=ended_on,
     )
-    if ended_on is not None:
-        overlapping = overlapping.filter(referred_on__lt=ended_on)
-    if overlapping.exists():
-        raise IntakeRefused(Refusal.ALREADY_REFERRED)
+    if refusal is not None:
+        raise IntakeRefused(refusal)
     with set_actor(actor):
         referral = Referral.objects.create(
             client=client,
@@ -360,6 +357,39 @@ def service_need_document(
         details={"superseded": superseded} if superseded else {},
     )
     return need
+
+
+def new_referral_refusal(
+    relationship: ClientRelationship | None,
+    same_group: Iterable[Referral],
+    *,
+    referred_on: datetime.date,
+    ended_on: datetime.date | None,
+) -> Refusal | None:
+    """Why a new referral may not be recorded, if it may not, judged on rows already read: the
+    client's newest relationship and their referrals of the same group.
+
+    The one statement of the rule: referral_record reads the rows from the database, the
+    register import's fast path from its batch.
+    """
+    if relationship is None or relationship.ended_on is not None:
+        return Refusal.RELATIONSHIP_ENDED
+    if referred_on < relationship.started_on:
+        return Refusal.BEFORE_RELATIONSHIP
+    if ended_on is not None and ended_on <= referred_on:
+        return Refusal.END_BEFORE_START
+    if any(_in_force_together(other, referred_on, ended_on) for other in same_group):
+        return Refusal.ALREADY_REFERRED
+    return None
+
+
+def _in_force_together(
+    other: Referral, referred_on: datetime.date, ended_on: datetime.date | None
+) -> bool:
+    """Whether `other` is in force on a day of the referral from `referred_on` to `ended_on`."""
+    if other.ended_on is not None and other.ended_on <= referred_on:
+        return False
+    return ended_on is None or other.referred_on < ended_on
 
 
 def referral_recorded_details(referral: Referral, group: ClientGroup) -> dict:

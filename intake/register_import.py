@@ -44,6 +44,7 @@ from clients.services import (
     IntakeRefused,
     client_register,
     client_update,
+    new_referral_refusal,
     referral_end,
     referral_record,
     referral_recorded_details,
@@ -394,17 +395,14 @@ class RegisterImport:
         stored = state.referral(line.group, line.referred_on)
         if stored is not None:
             return self._plan_referral_end(line, stored)
-        relationship = state.relationship
-        if relationship is None or relationship.ended_on is not None:
-            return _reject(line, Reason.RELATIONSHIP_ENDED, "The client relationship has ended.")
-        if line.referred_on < relationship.started_on:
-            return _reject(
-                line,
-                Reason.BEFORE_RELATIONSHIP,
-                "The referral starts before the client relationship.",
-            )
-        if any(_overlaps(line, referral) for referral in state.referrals):
-            return _reject(line, Reason.ALREADY_REFERRED, ALREADY_REFERRED_MESSAGE)
+        refusal = new_referral_refusal(
+            state.relationship,
+            [referral for referral in state.referrals if referral.group_id == line.group.pk],
+            referred_on=line.referred_on,
+            ended_on=line.ended_on,
+        )
+        if refusal is not None:
+            return _reject(line, Reason(refusal), REFUSAL_MESSAGES[refusal])
         referral = Referral(
             client=state.client,
             group=line.group,
@@ -535,13 +533,12 @@ class RegisterImport:
 
 OUT_OF_SCOPE_MESSAGE = "The client's home municipality is not one the actor serves."
 NOT_IN_CLASSIFICATION_MESSAGE = "The municipality is no longer in the classification."
-ALREADY_REFERRED_MESSAGE = "The client has a referral of this group overlapping this one."
 REFUSAL_MESSAGES = {
     "not_in_classification": NOT_IN_CLASSIFICATION_MESSAGE,
     "relationship_ended": "The client relationship has ended.",
     "before_relationship": "The referral starts before the client relationship.",
     "end_before_start": "The referral ends on or before the day it starts.",
-    "already_referred": ALREADY_REFERRED_MESSAGE,
+    "already_referred": "The client has a referral of this group overlapping this one.",
     "referral_ended": "The referral has already ended.",
     "already_registered": "The client is already registered.",
 }
@@ -549,15 +546,6 @@ REFUSAL_MESSAGES = {
 
 def _reject(line: Line, reason: Reason, message: str) -> Rejection:
     return Rejection(line.number, reason, message, line.identity.masked)
-
-
-def _overlaps(line: ReferralLine, referral: Referral) -> bool:
-    """As referral_record decides: the same group, in force on a day of the new one."""
-    if referral.group_id != line.group.pk:
-        return False
-    if referral.ended_on is not None and referral.ended_on <= line.referred_on:
-        return False
-    return line.ended_on is None or referral.referred_on < line.ended_on
 
 
 def _details(line: ClientLine) -> ClientDetails:
