@@ -737,7 +737,9 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
             ).values_list("identity_code", flat=True)
         )
         new = [plan for plan in plans if plan.identity_code not in present]
-        clients = Client.objects.bulk_create([_client(plan, municipalities) for plan in new])
+        clients = Client.objects.bulk_create(
+            [_client(plan, municipalities, users[OFFICIAL]) for plan in new]
+        )
         referrals, needs, consents, relationships = [], [], [], []
         for plan, client in zip(new, clients, strict=True):
             recorder = users[OFFICIAL]
@@ -815,7 +817,7 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
     )
 
 
-def _client(plan: _ClientPlan, municipalities: dict[str, Municipality]) -> Client:
+def _client(plan: _ClientPlan, municipalities: dict[str, Municipality], recorder: User) -> Client:
     return Client(
         identity_code=plan.identity_code,
         first_names=plan.first_names,
@@ -829,6 +831,8 @@ def _client(plan: _ClientPlan, municipalities: dict[str, Municipality]) -> Clien
         mother_tongue=plan.mother_tongue,
         service_language=plan.service_language,
         source=SOURCE,
+        recorded_by=recorder,
+        recorded_at=_at(plan.relationship_started_on, 8, 0),
     )
 
 

@@ -212,3 +212,11 @@ def test_service_need_history_keeps_one_documented_assessment_per_client(output)
     for need in ServiceNeed.objects.filter(status=ServiceNeed.Status.SUPERSEDED)[:50]:
         newest = need.client.service_needs.get(status=ServiceNeed.Status.DOCUMENTED)
         assert newest.assessed_on > need.assessed_on
+
+
+def test_the_official_registered_every_demo_client_from_the_labour_authoritys_system():
+    load_demo_data()
+
+    assert set(Client.objects.values_list("recorded_by__username", "source").distinct()) == {
+        ("virkailija", "Työvoimaviranomaisen asiakastietojärjestelmä")
+    }
