@@ -50,6 +50,8 @@ class Action(models.TextChoices):
     TWO_FACTOR_RESET = "atmt.two_factor.reset", _("two-factor sign-in reset")
     ACCOUNT_UNLOCKED = "atmt.account.unlocked", _("account unlocked")
     SESSIONS_ENDED = "atmt.sessions.ended", _("other sessions ended")
+    # Changes to the log itself: the retention purge of a client's personal fields.
+    LOG_REDACTED = "atmt.log.redacted", _("personal data purged from the log")
 
 
 LOOKS = frozenset(

@@ -2,8 +2,9 @@
 
 Pure functions over leaf hashes, with the standard library only, so that the outside auditor's
 verifier can carry the same few lines without Django or a database. The first part of the
-tamper-evident log (issue 12): the sequencer that stores the tree's interior hashes comes next;
-until then the proofs are computed from the leaves, in O(n).
+tamper-evident log: the proofs are named as leaf ranges (`inclusion_ranges`, `consistency_ranges`)
+so that the same recursion serves a list of leaves here and the stored tree (audit/tree.py), which
+reads each range's hash from the few perfect subtrees it is made of (`perfect_parts`).
 
 The test vectors are Certificate Transparency's (tests/audit/test_merkle.py): a log no other
 implementation agrees with proves nothing to anyone.
@@ -37,21 +38,76 @@ def root(leaves: Sequence[bytes]) -> bytes:
 
 def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
     """The audit path of leaf `index` in the tree of `leaves` (RFC 6962 §2.1.1)."""
-    if not 0 <= index < len(leaves):
-        raise ValueError("the leaf is not in the tree")
-    if len(leaves) == 1:
-        return []
-    split = _split(len(leaves))
-    if index < split:
-        return [*inclusion_proof(index, leaves[:split]), root(leaves[split:])]
-    return [*inclusion_proof(index - split, leaves[split:]), root(leaves[:split])]
+    return [root(leaves[start:end]) for start, end in inclusion_ranges(index, len(leaves))]
 
 
 def consistency_proof(first: int, leaves: Sequence[bytes]) -> list[bytes]:
     """What proves the tree of the first `first` leaves a prefix of `leaves` (RFC 6962 §2.1.2)."""
-    if not 0 < first <= len(leaves):
+    return [root(leaves[start:end]) for start, end in consistency_ranges(first, len(leaves))]
+
+
+def inclusion_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The leaf ranges [start, end) whose hashes make the audit path of `index`, nearest first."""
+    if not 0 <= index < size:
+        raise ValueError("the leaf is not in the tree")
+    ranges = []
+    start, end = 0, size
+    while end - start > 1:
+        split = start + _split(end - start)
+        if index < split:
+            ranges.append((split, end))
+            end = split
+        else:
+            ranges.append((start, split))
+            start = split
+    return ranges[::-1]
+
+
+def consistency_ranges(first: int, size: int) -> list[tuple[int, int]]:
+    """The leaf ranges whose hashes prove the tree of `first` leaves a prefix of that of `size`:
+    RFC 6962's SUBPROOF, unrolled."""
+    if not 0 < first <= size:
         raise ValueError("the first tree must be non-empty and no larger than the second")
-    return _subproof(first, leaves, whole=True)
+    ranges = []
+    start, end, whole = 0, size, True
+    while first != end - start:
+        split = _split(end - start)
+        if first <= split:
+            ranges.append((start + split, end))
+            end = start + split
+        else:
+            ranges.append((start, start + split))
+            first, start, whole = first - split, start + split, False
+    if not whole:
+        ranges.append((start, end))
+    return ranges[::-1]
+
+
+def perfect_parts(start: int, end: int) -> list[tuple[int, int]]:
+    """The perfect subtrees, as (level, position), that the range [start, end) of a proof is
+    made of, left to right: a tree stores exactly these, never a ragged right edge.
+
+    Every range the recursions above name starts at a multiple of its left part's size, so each
+    part is aligned: the node at `level` and `position` covers leaves
+    [position << level, (position + 1) << level).
+    """
+    parts = []
+    while start < end:
+        size = 1 << ((end - start).bit_length() - 1)
+        if start % size:
+            raise ValueError("the range is not one of a tree's subtrees")
+        level = size.bit_length() - 1
+        parts.append((level, start >> level))
+        start += size
+    return parts
+
+
+def fold(parts: Sequence[bytes]) -> bytes:
+    """The hash of a range from its perfect parts' hashes, left to right."""
+    computed = parts[-1]
+    for part in reversed(parts[:-1]):
+        computed = node_hash(part, computed)
+    return computed
 
 
 def verify_inclusion(
@@ -103,15 +159,6 @@ def verify_consistency(
             second_computed = node_hash(second_computed, sibling)
         node, last = node >> 1, last >> 1
     return last == 0 and first_computed == first_root and second_computed == second_root
-
-
-def _subproof(first: int, leaves: Sequence[bytes], *, whole: bool) -> list[bytes]:
-    if first == len(leaves):
-        return [] if whole else [root(leaves)]
-    split = _split(len(leaves))
-    if first <= split:
-        return [*_subproof(first, leaves[:split], whole=whole), root(leaves[split:])]
-    return [*_subproof(first - split, leaves[split:], whole=False), root(leaves[:split])]
 
 
 def _split(size: int) -> int:

@@ -111,3 +111,66 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("access events cannot be deleted")
+
+
+class PendingEvent(models.Model):
+    """An event committed but not yet in the tree: the sequencer's work queue.
+
+    A database trigger adds the row in the transaction that inserts the event, so it becomes
+    visible exactly when the event commits, in whatever order transactions commit; the sequencer
+    takes the queue, not "every id above the last one sequenced", which would skip an event whose
+    transaction committed after one with a higher id.
+    """
+
+    event = models.OneToOneField(
+        AccessEvent, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False
+    )
+
+
+class LogLeaf(models.Model):
+    """An event's place in the Merkle tree: gapless `index` from 0, in the order sequenced.
+
+    `leaf_hash` is the RFC 6962 leaf hash of the event's canonical entry (audit/leaf.py), in which
+    the personal fields appear only as the salted `commitments` kept here: they outlive a purge
+    of the values and their salt, so that the leaf can still be recomputed.
+    """
+
+    index = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(AccessEvent, on_delete=models.PROTECT, related_name="leaf")
+    version = models.PositiveSmallIntegerField()
+    commitments = models.JSONField()
+    leaf_hash = models.BinaryField(max_length=32)
+    sequenced_at = models.DateTimeField(default=timezone.now)
+
+
+class CommitmentSalt(models.Model):
+    """The secret that opens an event's commitments; a purge deletes it with the values."""
+
+    event = models.OneToOneField(
+        AccessEvent, primary_key=True, on_delete=models.PROTECT, related_name="salt"
+    )
+    salt = models.BinaryField(max_length=32)
+
+
+class TreeNode(models.Model):
+    """A complete interior node of the tree: the hash of leaves
+    [position << level, (position + 1) << level). Once complete a node never changes, so a proof
+    reads O(log n) of them instead of the log."""
+
+    pk = models.CompositePrimaryKey("level", "position")
+    level = models.PositiveSmallIntegerField()
+    position = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the tree's size and root, as the C2SP signed note it was published
+    as (audit/checkpoints.py). Kept here and appended to the trust-anchor file outside."""
+
+    size = models.BigIntegerField(unique=True)
+    root_hash = models.BinaryField(max_length=32)
+    note = models.TextField()
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["size"]
