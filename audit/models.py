@@ -126,6 +126,9 @@ class PendingEvent(models.Model):
         AccessEvent, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False
     )
 
+    def __str__(self):
+        return f"pending #{self.event_id}"
+
 
 class LogLeaf(models.Model):
     """An event's place in the Merkle tree: gapless `index` from 0, in the order sequenced.
@@ -142,6 +145,9 @@ class LogLeaf(models.Model):
     leaf_hash = models.BinaryField(max_length=32)
     sequenced_at = models.DateTimeField(default=timezone.now)
 
+    def __str__(self):
+        return f"leaf {self.index} (event #{self.event_id})"
+
 
 class CommitmentSalt(models.Model):
     """The secret that opens an event's commitments; a purge deletes it with the values."""
@@ -150,6 +156,9 @@ class CommitmentSalt(models.Model):
         AccessEvent, primary_key=True, on_delete=models.PROTECT, related_name="salt"
     )
     salt = models.BinaryField(max_length=32)
+
+    def __str__(self):
+        return f"salt of event #{self.event_id}"
 
 
 class TreeNode(models.Model):
@@ -161,6 +170,9 @@ class TreeNode(models.Model):
     level = models.PositiveSmallIntegerField()
     position = models.BigIntegerField()
     hash = models.BinaryField(max_length=32)
+
+    def __str__(self):
+        return f"node {self.level}/{self.position}"
 
 
 class Checkpoint(models.Model):
@@ -174,3 +186,6 @@ class Checkpoint(models.Model):
 
     class Meta:
         ordering = ["size"]
+
+    def __str__(self):
+        return f"checkpoint at {self.size}"
