@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "guardian",
     "auditlog",
     "axes",
+    "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -217,6 +218,20 @@ IDENTITY_CODE_HASH_KEY = (
     env_str("IDENTITY_CODE_HASH_KEY", required=PRODUCTION)
     or "development-only-identity-code-hash-key-0123456789"
 )
+# The tamper-evident log (audit/sequencer.py, audit/checkpoints.py). Its signing key is a file the
+# database never sees, read only by the worker that signs; production names it or sealing stops
+# with an error (development makes one under var/). The checkpoint file is the trust anchor: each
+# signed checkpoint is appended to it, for the operator to ship off the machine.
+LOG_SIGNING_KEY_FILE = env_str(
+    "LOG_SIGNING_KEY_FILE", None if PRODUCTION else str(VAR_DIR / "log-signing.key")
+)
+LOG_CHECKPOINT_FILE = env_str("LOG_CHECKPOINT_FILE", str(VAR_DIR / "log-checkpoints.txt"))
+# How often the scheduler (`manage.py log_scheduler`) asks the worker to sequence and sign: the
+# longest a superuser could remove a fresh event without a trace (README, "The log as evidence").
+LOG_SEAL_INTERVAL_SECONDS = env_int("LOG_SEAL_INTERVAL_SECONDS", 20, minimum=1)
+# Django's Tasks framework, with a database-backed queue that `manage.py db_worker` works off.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # Stored files (the scans) are readable by the app's own user only, and so are new folders.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -37,6 +37,26 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def log_key_file(tmp_path_factory):
+    """One signing key for the whole run: the suite never touches a developer's var/."""
+    return tmp_path_factory.mktemp("log-key") / "log-signing.key"
+
+
+@pytest.fixture(autouse=True)
+def log_outside_the_database(settings, log_key_file, tmp_path_factory):
+    """Each test signs with the run's key, into a trust-anchor file of its own, and runs tasks
+    at once (the worker is a separate process in production)."""
+    from audit.checkpoints import signing_key
+
+    settings.LOG_SIGNING_KEY_FILE = str(log_key_file)
+    settings.LOG_CHECKPOINT_FILE = str(tmp_path_factory.mktemp("anchor") / "checkpoints.txt")
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    signing_key.cache_clear()
+    yield
+    signing_key.cache_clear()
+
+
 @pytest.fixture
 def client():
     return SignedInClient()

@@ -1,0 +1,274 @@
+"""Checking the log against its signed checkpoints, and exporting it for an outside auditor.
+
+`verify` reads the log once, in index order, and recomputes every leaf from the event rows (a
+field changed since sequencing changes the leaf), builds the tree from the recomputed leaves,
+and compares its root at every checkpoint's size with the signed root: the checkpoints stored
+in the database and those in the trust-anchor file kept outside it, every one checked against
+the public key. Consecutive checkpoints must also be consistent through proofs read from the
+stored tree, which is what clients' proofs are made of. Every problem names its code and the
+first index it concerns; the verdict is the list of problems, empty when the log is intact.
+
+`export` writes the same reading as JSON Lines (the format in README, "The log as evidence"):
+what tools/verify_log_export.py, which needs neither Django nor the database, checks again.
+"""
+
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from audit import leaf, merkle, notes
+from audit.models import AccessEvent, Checkpoint, LogLeaf, PendingEvent
+from audit.tree import consistency_proof
+
+EXPORT_FORMAT = "atmt-log-export"
+EXPORT_VERSION = 1
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    index: int | None
+    detail: str
+
+    def __str__(self) -> str:
+        place = "" if self.index is None else f"index {self.index}: "
+        return f"{place}{self.code}: {self.detail}"
+
+
+@dataclass
+class Verdict:
+    tree_size: int = 0
+    checkpoints: int = 0
+    newest_checkpoint: int = 0
+    queued: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_bad_index(self) -> int | None:
+        indexes = [problem.index for problem in self.problems if problem.index is not None]
+        return min(indexes, default=None)
+
+
+@dataclass(frozen=True)
+class StoredLeaf:
+    """One leaf as stored, with its event's row (None if the row is gone) and salt."""
+
+    index: int
+    leaf_hash: bytes
+    commitments: dict
+    row: dict | None
+    salt: bytes | None
+
+
+def stored_leaves() -> Iterator[StoredLeaf]:
+    """Every leaf in index order, with its event's current row, in chunks of a few thousand."""
+    columns = ["index", "leaf_hash", "commitments", "event_id", "event__salt__salt"]
+    event_columns = [f"event__{name}" for name in ("id", *leaf.FIELDS)]
+    rows = (
+        LogLeaf.objects.order_by("index")
+        .values_list(*columns, *event_columns)
+        .iterator(chunk_size=CHUNK)
+    )
+    names = ("id", *leaf.FIELDS)
+    for index, leaf_hash, commitments, _, salt, *event in rows:
+        row = None if event[0] is None else dict(zip(names, event, strict=True))
+        yield StoredLeaf(
+            index, bytes(leaf_hash), commitments, row, None if salt is None else bytes(salt)
+        )
+
+
+def recomputed_entry(stored: StoredLeaf) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The entry the event's row makes now: opened with its salt, or, once purged, with the
+    commitments the leaf keeps (the row must then hold none of the purged values)."""
+    if stored.row is None:
+        return None, [Problem("event_missing", stored.index, "the leaf's event row is gone")]
+    if stored.salt is not None:
+        return leaf.entry(stored.row, leaf.commitments(stored.row, stored.salt)), []
+    problems = []
+    if not leaf.is_redacted(stored.row):
+        problems.append(
+            Problem("not_redacted", stored.index, "the salt is gone but the values are not")
+        )
+    return leaf.entry(stored.row, stored.commitments), problems
+
+
+class TreeBuilder:
+    """The tree of the recomputed leaves, kept as its frontier, checked against signed roots."""
+
+    def __init__(self, signed_roots: dict[int, bytes]):
+        self.signed_roots = signed_roots
+        self.frontier: list[tuple[int, bytes]] = []
+        self.size = 0
+        self.last_good = 0
+        self.problems: list[Problem] = []
+
+    def append(self, leaf_hash: bytes) -> None:
+        self.frontier.append((0, leaf_hash))
+        while len(self.frontier) > 1 and self.frontier[-1][0] == self.frontier[-2][0]:
+            level, right = self.frontier.pop()
+            _, left = self.frontier.pop()
+            self.frontier.append((level + 1, merkle.node_hash(left, right)))
+        self.size += 1
+        signed = self.signed_roots.get(self.size)
+        if signed is None:
+            return
+        if self.root() == signed:
+            self.last_good = self.size
+        else:
+            self.problems.append(
+                Problem(
+                    "root_mismatch",
+                    self.last_good,
+                    f"leaves {self.last_good}..{self.size - 1} are not what checkpoint "
+                    f"{self.size} signed",
+                )
+            )
+
+    def root(self) -> bytes:
+        return merkle.fold([node for _, node in self.frontier])
+
+
+def verify(verifier: notes.Verifier, anchor_notes: Iterable[str] = ()) -> Verdict:
+    verdict = Verdict()
+    stored = [(f"checkpoint {c.size} in the database", c.note) for c in Checkpoint.objects.all()]
+    anchored = [(f"note {n + 1} of the anchor file", note) for n, note in enumerate(anchor_notes)]
+    signed_roots = _signed_roots(stored + anchored, verifier, verdict)
+    _check_stored_checkpoints(verdict)
+    tree = TreeBuilder(signed_roots)
+    for stored_leaf in stored_leaves():
+        if stored_leaf.index != tree.size:
+            verdict.problems.append(
+                Problem("index_gap", tree.size, f"the next leaf stored is {stored_leaf.index}")
+            )
+            break
+        entry, problems = recomputed_entry(stored_leaf)
+        verdict.problems += problems
+        if entry is None:
+            tree.append(stored_leaf.leaf_hash)
+            continue
+        recomputed = merkle.leaf_hash(leaf.canonical_json(entry))
+        if recomputed != stored_leaf.leaf_hash:
+            verdict.problems.append(
+                Problem("leaf_mismatch", stored_leaf.index, "the event row differs from its leaf")
+            )
+        tree.append(recomputed)
+    verdict.tree_size = tree.size
+    verdict.problems += tree.problems
+    verdict.checkpoints = len(signed_roots)
+    verdict.newest_checkpoint = max(signed_roots, default=0)
+    beyond = [size for size in signed_roots if size > tree.size]
+    if beyond:
+        verdict.problems.append(
+            Problem(
+                "tree_shorter",
+                tree.size,
+                f"checkpoint {max(beyond)} was signed but the tree has {tree.size} leaves: "
+                "truncated or rolled back",
+            )
+        )
+    _check_consistency(sorted(s for s in signed_roots if s <= tree.size), signed_roots, verdict)
+    _check_every_event_is_logged(verdict)
+    verdict.problems.sort(key=lambda p: (p.index is None, p.index or 0, p.code))
+    return verdict
+
+
+def _signed_roots(
+    sources: list[tuple[str, str]], verifier: notes.Verifier, verdict: Verdict
+) -> dict[int, bytes]:
+    roots: dict[int, bytes] = {}
+    for where, note in sources:
+        try:
+            head = notes.parse_checkpoint(notes.open_note(note, verifier))
+        except notes.InvalidNote as error:
+            verdict.problems.append(Problem("bad_signature", None, f"{where}: {error}"))
+            continue
+        if head.origin != verifier.name:
+            verdict.problems.append(Problem("origin_mismatch", None, f"{where}: {head.origin}"))
+        elif roots.setdefault(head.size, head.root_hash) != head.root_hash:
+            verdict.problems.append(
+                Problem("fork", head.size, f"{where} signs another root for size {head.size}")
+            )
+    return roots
+
+
+def _check_stored_checkpoints(verdict: Verdict) -> None:
+    """A checkpoint row's size and root must be those its own note states."""
+    for checkpoint in Checkpoint.objects.all():
+        text, _, _ = checkpoint.note.partition("\n\n")
+        try:
+            head = notes.parse_checkpoint(text + "\n")
+        except notes.InvalidNote:
+            continue  # reported with the signature
+        if (head.size, head.root_hash) != (checkpoint.size, bytes(checkpoint.root_hash)):
+            verdict.problems.append(
+                Problem("checkpoint_row_mismatch", None, f"checkpoint {checkpoint.size}")
+            )
+
+
+def _check_consistency(sizes: list[int], roots: dict[int, bytes], verdict: Verdict) -> None:
+    for first, second in itertools.pairwise(sizes):
+        try:
+            proof = consistency_proof(first, second)
+        except LookupError as error:
+            verdict.problems.append(Problem("inconsistent", first, str(error)))
+            continue
+        if not merkle.verify_consistency(first, second, proof, roots[first], roots[second]):
+            verdict.problems.append(
+                Problem(
+                    "inconsistent",
+                    first,
+                    f"the stored tree does not prove checkpoint {first} a prefix of {second}",
+                )
+            )
+
+
+def _check_every_event_is_logged(verdict: Verdict) -> None:
+    """Every event is in the tree or in the queue; one that is in neither was slipped in
+    behind the trigger's back."""
+    verdict.queued = PendingEvent.objects.count()
+    hidden = AccessEvent.objects.filter(leaf__isnull=True).exclude(
+        id__in=PendingEvent.objects.values("event_id")
+    )
+    for event_id in hidden.order_by("id").values_list("id", flat=True)[:10]:
+        verdict.problems.append(
+            Problem(
+                "event_not_sequenced", None, f"event #{event_id} is neither in the tree nor queued"
+            )
+        )
+
+
+def export(out: TextIO, origin: str, *, with_values: bool = False) -> int:
+    """Write the log as JSON Lines; the number of leaves written. Without `with_values` the
+    export holds no personal value (only commitments); with it, also each value and its salt."""
+    _write(
+        out,
+        {"type": "header", "format": EXPORT_FORMAT, "version": EXPORT_VERSION, "origin": origin},
+    )
+    count = 0
+    for stored in stored_leaves():
+        entry, _ = recomputed_entry(stored)
+        line: dict[str, Any] = {
+            "type": "leaf",
+            "index": stored.index,
+            "entry": entry,
+            "leaf_hash": stored.leaf_hash.hex(),
+        }
+        if with_values and stored.row is not None and stored.salt is not None:
+            line["salt"] = stored.salt.hex()
+            line["values"] = leaf.personal_values(stored.row)
+        _write(out, line)
+        count += 1
+    for checkpoint in Checkpoint.objects.all():
+        _write(out, {"type": "checkpoint", "note": checkpoint.note})
+    return count
+
+
+def _write(out: TextIO, line: dict) -> None:
+    out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
