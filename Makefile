@@ -22,8 +22,8 @@ run: $(VENV)/.run-deps messages-compile
 	@scripts/ensure-system-packages $(RUN_SYSTEM_PACKAGES)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_data
-	@echo "ATMT is at http://$(HOST_PORT)/ (Ctrl+C stops it)"
-	$(PY) manage.py runserver $(HOST_PORT)
+	@echo "ATMT is at http://$(HOST_PORT)/ (Ctrl+C stops it and the log's worker and scheduler)"
+	scripts/serve-dev $(PY) $(HOST_PORT)
 
 test: $(VENV)/.dev-deps messages-compile
 	@scripts/ensure-system-packages $(TEST_SYSTEM_PACKAGES)

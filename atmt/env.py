@@ -69,6 +69,16 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 _SUPPORTED_DATABASE_SCHEMES = ("postgres", "postgresql", "pgsql", "sqlite")
 
 
+# `make run` writes from three processes (web, worker, scheduler): write-ahead logging lets
+# readers go on while one writes, and a transaction that will write takes the lock at its start
+# and waits for it, instead of failing midway with "database is locked".
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def env_database(name: str, *, sqlite_path: str) -> dict:
     """Return Django's DATABASES["default"] from a database URL, or SQLite at `sqlite_path`.
 
@@ -76,7 +86,11 @@ def env_database(name: str, *, sqlite_path: str) -> dict:
     """
     url = os.environ.get(name, "").strip()
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": sqlite_path,
+            "OPTIONS": SQLITE_OPTIONS,
+        }
     scheme = urlsplit(url).scheme
     if scheme not in _SUPPORTED_DATABASE_SCHEMES:
         raise ConfigurationError(

@@ -47,7 +47,7 @@ def sign_checkpoint() -> Checkpoint | None:
 
 def append_to_anchor(note: str) -> None:
     """Add a note to the anchor file, notes separated by a blank line, and make it durable."""
-    path = Path(settings.LOG_CHECKPOINT_FILE)
+    path = Path(settings.LOG_CHECKPOINT_FILE or "")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as anchor:
         anchor.write(note + "\n")

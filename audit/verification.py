@@ -19,12 +19,17 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from audit import leaf, merkle, notes
-from audit.models import AccessEvent, Checkpoint, LogLeaf, PendingEvent
+from audit.models import AccessEvent, Checkpoint, CommitmentSalt, LogLeaf, PendingEvent
 from audit.tree import consistency_proof
 
 EXPORT_FORMAT = "atmt-log-export"
 EXPORT_VERSION = 1
 CHUNK = 5000
+
+
+# What a problem says of its index: the leaf itself is wrong, or somewhere from this index on
+# up to a signed size something is (a root cannot tell which leaf differs).
+RANGE_CODES = frozenset({"root_mismatch", "tree_shorter", "inconsistent"})
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,12 @@ class Verdict:
 
     @property
     def first_bad_index(self) -> int | None:
-        indexes = [problem.index for problem in self.problems if problem.index is not None]
-        return min(indexes, default=None)
+        """The first leaf known to be wrong, else the start of the first range that is."""
+        exact = [
+            p.index for p in self.problems if p.index is not None and p.code not in RANGE_CODES
+        ]
+        ranges = [p.index for p in self.problems if p.index is not None and p.code in RANGE_CODES]
+        return min(exact or ranges, default=None)
 
 
 @dataclass(frozen=True)
@@ -68,20 +77,34 @@ class StoredLeaf:
 
 
 def stored_leaves() -> Iterator[StoredLeaf]:
-    """Every leaf in index order, with its event's current row, in chunks of a few thousand."""
-    columns = ["index", "leaf_hash", "commitments", "event_id", "event__salt__salt"]
-    event_columns = [f"event__{name}" for name in ("id", *leaf.FIELDS)]
-    rows = (
+    """Every leaf in index order, with its event's current row and salt, a chunk at a time.
+
+    Three queries per chunk rather than one join: a leaf whose event row is gone must still
+    be read (the ORM would join the event's table with an inner join and drop it).
+    """
+    leaves = (
         LogLeaf.objects.order_by("index")
-        .values_list(*columns, *event_columns)
+        .values_list("index", "leaf_hash", "commitments", "event_id")
         .iterator(chunk_size=CHUNK)
     )
-    names = ("id", *leaf.FIELDS)
-    for index, leaf_hash, commitments, _, salt, *event in rows:
-        row = None if event[0] is None else dict(zip(names, event, strict=True))
-        yield StoredLeaf(
-            index, bytes(leaf_hash), commitments, row, None if salt is None else bytes(salt)
+    for chunk in itertools.batched(leaves, CHUNK):
+        event_ids = [event_id for *_, event_id in chunk]
+        rows = {
+            row["id"]: row
+            for row in AccessEvent.objects.filter(id__in=event_ids).values("id", *leaf.FIELDS)
+        }
+        salts = dict(
+            CommitmentSalt.objects.filter(event_id__in=event_ids).values_list("event_id", "salt")
         )
+        for index, leaf_hash, commitments, event_id in chunk:
+            salt = salts.get(event_id)
+            yield StoredLeaf(
+                index,
+                bytes(leaf_hash),
+                commitments,
+                rows.get(event_id),
+                None if salt is None else bytes(salt),
+            )
 
 
 def recomputed_entry(stored: StoredLeaf) -> tuple[dict[str, Any] | None, list[Problem]]:

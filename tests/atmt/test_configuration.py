@@ -210,7 +210,11 @@ def test_no_database_url_means_sqlite_at_the_given_path(clean_environment, value
 
     config = env_database("DATABASE_URL", sqlite_path="/srv/atmt/atmt.sqlite3")
 
-    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/atmt/atmt.sqlite3"}
+    assert (config["ENGINE"], config["NAME"]) == (
+        "django.db.backends.sqlite3",
+        "/srv/atmt/atmt.sqlite3",
+    )
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"  # three processes write
 
 
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql"])

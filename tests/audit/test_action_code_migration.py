@@ -17,7 +17,17 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture
+def back_to_the_latest_schema():
+    """Later tests need the whole schema again, whatever this one leaves behind."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("back_to_the_latest_schema")
 def test_stored_looks_get_the_new_codes():
     old_apps = migrate(BEFORE)
     actor = old_apps.get_model("access", "User").objects.create(username="vanha")

@@ -172,3 +172,27 @@ def test_an_event_that_commits_after_one_with_a_higher_id_is_not_skipped():
 
     order = list(LogLeaf.objects.order_by("index").values_list("event_id", flat=True))
     assert order == [fast.pk, slow["event"].pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_scheduler_enqueues_once_and_the_database_worker_seals(settings):
+    """django-tasks-db on this Django: the scheduler's task waits in the database queue, the
+    worker runs it, and a second tick adds nothing while one is waiting."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the worker closes its connection, and with it SQLite's in-memory test database"
+        )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    write_events(3)
+    call_command("log_scheduler", "--once")
+    call_command("log_scheduler", "--once")
+    assert DBTaskResult.objects.ready().count() == 1
+
+    call_command("db_worker", "--batch", "--no-startup-delay")
+
+    outcome = list(DBTaskResult.objects.values_list("status", "return_value", "traceback"))
+    assert [(status, value) for status, value, _ in outcome] == [("SUCCESSFUL", 3)], outcome
+    assert Checkpoint.objects.get().size == 3

@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, key=None, anchor=None, **options):
         verifier = self.verifier(key)
-        anchor_path = Path(anchor or settings.LOG_CHECKPOINT_FILE)
+        anchor_path = Path(anchor or settings.LOG_CHECKPOINT_FILE or "")
         try:
             anchor_notes = read_anchor(anchor_path) if anchor_path.exists() else []
         except notes.InvalidNote as error:
