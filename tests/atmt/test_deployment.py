@@ -81,13 +81,25 @@ def test_schema_rejects_a_broken_compose_file(compose, compose_validator, break_
 
 def test_database_is_postgres_16_on_a_named_volume(compose):
     db = compose["services"]["db"]
-    volume_names = [volume.split(":", 1)[0] for volume in db["volumes"]]
+    mounts = dict(volume.split(":")[1::-1] for volume in db["volumes"])
 
     assert re.fullmatch(r"postgres:16([.-].*)?", db["image"])
-    assert "/var/lib/postgresql/data" in [volume.split(":")[1] for volume in db["volumes"]]
-    # A name, not a host path, and declared at the top level so that Compose keeps it.
-    assert all(not name.startswith(("/", ".", "~")) for name in volume_names)
-    assert set(volume_names) <= set(compose["volumes"])
+    # The data on a name, not a host path, declared at the top level so that Compose keeps it.
+    assert mounts["/var/lib/postgresql/data"] in compose["volumes"]
+    # Beside it only the first start's script that makes the two roles, read-only.
+    assert mounts.keys() == {"/var/lib/postgresql/data", "/docker-entrypoint-initdb.d"}
+    assert (PROJECT_ROOT / mounts["/docker-entrypoint-initdb.d"] / "10-roles.sh").exists()
+
+
+def test_the_app_runs_as_its_limited_role_and_the_owner_only_migrates(compose):
+    services = compose["services"]
+    assert "atmt_owner:" in environment_of(services["migrate"])["DATABASE_URL"]
+    assert "grant_app_role atmt_app" in " ".join(services["migrate"]["command"])
+    for name in ("app", "worker", "scheduler"):
+        assert "atmt_app:" in environment_of(services[name])["DATABASE_URL"], name
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"
+        )
 
 
 def test_database_reports_its_health_for_the_app_to_wait_on(compose):
