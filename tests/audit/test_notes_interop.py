@@ -143,17 +143,9 @@ def test_witnessed_checkpoint_opens_with_the_log_key_and_the_witness_key():
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=notes.InvalidNote,
-    reason=(
-        "open_note rejects any signature line that is not 4 + 64 bytes, before looking at its "
-        "key; c2sp.org/signed-note says verifiers MUST ignore signatures from unknown keys, and "
-        "Go's note.Open only requires 5 bytes and files unknown keys' lines as unverified"
-    ),
-)
 def test_an_unknown_cosignature_before_the_log_signature_is_ignored():
-    # The same published lines, the witness's 76-byte cosignature moved first.
+    # The same published lines, the witness's 76-byte cosignature moved first: C2SP says a
+    # verifier MUST ignore signatures from unknown keys, and Go's note.Open does.
     reordered = (
         WITNESSED_TEXT
         + "\n"
