@@ -2,7 +2,9 @@
 
 An entry is the event's fields as one JSON object: keys sorted by code point, no whitespace,
 UTF-8 (not escaped), no floating-point numbers; times as UTC ISO 8601 with microseconds and "Z";
-ids and UUIDs as their usual text. The leaf is the RFC 6962 leaf hash of those bytes.
+ids and UUIDs as their usual text. The leaf is the RFC 6962 leaf hash of those bytes. They are
+exactly what Python's json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+writes (tests/audit/test_leaf.py holds orjson, used here for speed, to that).
 
 The fields that the retention purge (004 §4) must later remove from the rows — which client,
 the client reference asked for, the changed object's id, the details, the purpose note and the
@@ -17,10 +19,11 @@ verifier (tools/verify_log_export.py) carries the same rules, written again inde
 
 import datetime
 import hashlib
-import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
+
+import orjson
 
 VERSION = 1
 COMMITMENT_TAG = b"atmt-commitment-v1\x00"
@@ -62,34 +65,35 @@ FIELDS = PLAIN_FIELDS + tuple(PERSONAL_FIELDS)
 
 
 def canonical_json(value: Any) -> bytes:
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode()
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
 def plain(value: Any) -> Any:
     """A row's value as the entry writes it."""
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, float):
-        raise TypeError("an entry holds no floating-point numbers")
-    return value
+    convert = _CONVERSIONS.get(type(value))
+    return value if convert is None else convert(value)
 
 
-def commitment(salt: bytes, name: str, value: Any) -> str:
-    return hashlib.sha256(
-        COMMITMENT_TAG + salt + name.encode() + b"\x00" + canonical_json(plain(value))
-    ).hexdigest()
+def _utc_time(value: datetime.datetime) -> str:
+    """2026-12-04T13:45:00.123456Z: always UTC, always microseconds."""
+    return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+
+
+_CONVERSIONS = {datetime.datetime: _utc_time, uuid.UUID: str}
+
+
+def commitment(salt: bytes, name: str, value_json: bytes) -> str:
+    """The commitment to one field's canonical JSON."""
+    return hashlib.sha256(COMMITMENT_TAG + salt + name.encode() + b"\x00" + value_json).hexdigest()
 
 
 def commitments(row: Mapping[str, Any], salt: bytes) -> dict[str, str]:
-    return {name: commitment(salt, name, row[name]) for name in PERSONAL_FIELDS}
+    return {name: commitment(salt, name, value) for name, value in personal_json(row).items()}
 
 
-def personal_values(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: plain(row[name]) for name in PERSONAL_FIELDS}
+def personal_json(row: Mapping[str, Any]) -> dict[str, bytes]:
+    """Each personal field's value as the canonical JSON its commitment is made of."""
+    return {name: canonical_json(plain(row[name])) for name in PERSONAL_FIELDS}
 
 
 def is_redacted(row: Mapping[str, Any]) -> bool:

@@ -8,9 +8,9 @@ checkpoints stored in the database. `--key` is the log's published verifier key;
 `--anchor` is a checkpoint file kept outside the database. The check, written again here on
 purpose (a second implementation of the same published rules, README "The log as evidence"):
 
-- every leaf hash is the RFC 6962 leaf hash of its entry's canonical JSON (keys sorted, no
-  whitespace, UTF-8); where the export carries an event's values and salt, they open the
-  entry's commitments;
+- every leaf hash is the RFC 6962 leaf hash of its entry, given as the exact text the leaf
+  hashes (canonical JSON: keys sorted, no whitespace, UTF-8); where the export carries an
+  event's values (their canonical JSON text) and salt, they open the entry's commitments;
 - the indices run from 0 without a gap;
 - every checkpoint, from the export and from the anchor files, is a C2SP signed note by the key,
   for the key's origin; the tree of the leaves has the signed root at every signed size, and no
@@ -46,10 +46,6 @@ class Gap(Exception):
 
 class OtherOrigin(ValueError):
     """A note signed by the key, but for another log."""
-
-
-def canonical(value) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def sha256(data: bytes) -> bytes:
@@ -142,17 +138,17 @@ class Audit:
             self.problem(index, "event_missing", "the leaf's event row is gone")
             computed = stated
         else:
-            computed = sha256(b"\x00" + canonical(entry))
+            computed = sha256(b"\x00" + entry.encode())
             if computed != stated:
                 self.problem(index, "leaf_mismatch", "the entry differs from its leaf")
             if "salt" in line:
-                self.open_commitments(index, entry, line)
+                self.open_commitments(index, json.loads(entry), line)
         self.push(computed)
 
     def open_commitments(self, index: int, entry: dict, line: dict) -> None:
         salt = bytes.fromhex(line["salt"])
         for name, value in line["values"].items():
-            opened = sha256(COMMITMENT_TAG + salt + name.encode() + b"\x00" + canonical(value))
+            opened = sha256(COMMITMENT_TAG + salt + name.encode() + b"\x00" + value.encode())
             if entry["commitments"].get(name) != opened.hex():
                 self.problem(index, "commitment_mismatch", f"{name} does not open")
 
