@@ -42,6 +42,7 @@ EXAMPLES_PER_FORM = 20
 # What a refusal may leave behind: the access log, django-axes' failure records, the session.
 LOG_MODELS = {
     "audit.accessevent",
+    "audit.pendingevent",  # the sequencer's queue: every event, refused or not, enters it
     "axes.accessattempt",
     "axes.accessfailurelog",
     "axes.accesslog",
