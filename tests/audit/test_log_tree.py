@@ -2,6 +2,8 @@
 stored nodes give the same roots and proofs as the pure module over all the leaves, and signed
 checkpoints go to the database and the anchor file alike."""
 
+import io
+import json
 import threading
 
 import pytest
@@ -196,3 +198,37 @@ def test_the_scheduler_enqueues_once_and_the_database_worker_seals(settings):
     outcome = list(DBTaskResult.objects.values_list("status", "return_value", "traceback"))
     assert [(status, value) for status, value, _ in outcome] == [("SUCCESSFUL", 3)], outcome
     assert Checkpoint.objects.get().size == 3
+
+
+@pytest.mark.django_db
+def test_log_proof_prints_a_proof_that_verifies(capsys):
+    from django.core.management import call_command
+
+    events = write_events(6)
+    seal()
+    call_command("log_proof", str(events[4].event_id))
+    proof = json.loads(capsys.readouterr().out)
+
+    head = notes.parse_checkpoint(notes.open_note(proof["checkpoint"], signing_key().verifier))
+    path = [bytes.fromhex(node) for node in proof["path"]]
+    leaf_hash = bytes.fromhex(proof["leaf_hash"])
+    assert merkle.verify_inclusion(
+        proof["index"], proof["tree_size"], leaf_hash, path, head.root_hash
+    )
+
+
+@pytest.mark.django_db
+def test_an_export_without_values_holds_no_personal_value(tmp_path):
+    from django.core.management import call_command
+
+    client = ClientFactory()
+    write_events(2, client_id=client.pk, details={"note": "Salainen muistiinpano"})
+    seal()
+    bare, full = tmp_path / "bare.jsonl", tmp_path / "full.jsonl"
+    call_command("export_log", str(bare), stderr=io.StringIO())
+    call_command("export_log", str(full), "--with-values", stderr=io.StringIO())
+
+    assert "Salainen" not in bare.read_text()
+    assert "Salainen" in full.read_text()
+    entries = [json.loads(json.loads(line)["entry"]) for line in bare.read_text().splitlines()[1:3]]
+    assert [set(leaf.PERSONAL_FIELDS) & set(entry) for entry in entries] == [set(), set()]
