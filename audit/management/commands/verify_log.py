@@ -4,6 +4,7 @@ and every problem, first index first, when anything is wrong."""
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from audit import notes
@@ -51,7 +52,10 @@ class Command(BaseCommand):
 
     def verifier(self, key: str | None) -> notes.Verifier:
         if key is None:
-            return signing_key().verifier
+            try:
+                return signing_key().verifier
+            except ImproperlyConfigured:
+                raise CommandError("give the log's verifier key with --key") from None
         try:
             return notes.parse_verifier(Path(key).read_text(encoding="utf-8"))
         except (OSError, notes.InvalidNote) as error:
