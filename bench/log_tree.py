@@ -512,7 +512,7 @@ def verify(args, budget: Budget) -> None:
     )
     print(f"  where the time goes (one instrumented pass, {instrumented:.2f} s in all):")
     names = {
-        "read": "reading: stored_leaves() (3 ORM queries a chunk, rows as dicts)",
+        "read": "reading: stored_leaves() (2 ORM queries a range, JSON by orjson)",
         "commitments": "recomputing: 6 salted commitments (JSON + SHA-256 each)",
         "entry": "recomputing: the entry dict (plain() of 20 fields)",
         "json": "recomputing: canonical JSON of the entry",
