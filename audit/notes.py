@@ -12,6 +12,7 @@ SHA-256(name ‖ "\\n" ‖ 0x01 ‖ public key), in hexadecimal.
 import base64
 import binascii
 import hashlib
+import re
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -118,7 +119,8 @@ def checkpoint_text(head: TreeHead) -> str:
 
 def parse_checkpoint(text: str) -> TreeHead:
     lines = text.split("\n")
-    if len(lines) < 4 or lines[-1] != "" or not lines[1].isdigit():
+    # The size in decimal ASCII without leading zeros, as tlog-checkpoint says.
+    if len(lines) < 4 or lines[-1] != "" or not re.fullmatch(r"0|[1-9][0-9]*", lines[1]):
         raise InvalidNote("not a checkpoint")
     try:
         root_hash = base64.b64decode(lines[2], validate=True)

@@ -299,11 +299,13 @@ def export(out: TextIO, origin: str, *, with_values: bool = False) -> int:
             "entry": None if entry is None else leaf.canonical_json(entry).decode(),
             "leaf_hash": stored.leaf_hash.hex(),
         }
-        if with_values and stored.row is not None and stored.salt is not None:
-            line["salt"] = stored.salt.hex()
+        if with_values and stored.row is not None:
+            # A purged event's values go out too (blank, or the verifier sees they are not).
             line["values"] = {
                 name: value.decode() for name, value in leaf.personal_json(stored.row).items()
             }
+            if stored.salt is not None:
+                line["salt"] = stored.salt.hex()
         _write(out, line)
         count += 1
     for checkpoint in Checkpoint.objects.all():

@@ -232,3 +232,11 @@ def test_an_export_without_values_holds_no_personal_value(tmp_path):
     assert "Salainen" in full.read_text()
     entries = [json.loads(json.loads(line)["entry"]) for line in bare.read_text().splitlines()[1:3]]
     assert [set(leaf.PERSONAL_FIELDS) & set(entry) for entry in entries] == [set(), set()]
+
+
+def test_a_checkpoint_size_is_plain_decimal():
+    root = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    assert notes.parse_checkpoint(f"atmt.test/log\n12\n{root}\n").size == 12
+    for size in ("012", "\u00b2", "1 ", "-1", ""):
+        with pytest.raises(notes.InvalidNote):
+            notes.parse_checkpoint(f"atmt.test/log\n{size}\n{root}\n")
