@@ -23,10 +23,13 @@ RUN ATMT_ENV=production ALLOWED_HOSTS=build SECRET_KEY=build-only-placeholder-ne
         STATIC_ROOT=/app/staticfiles python manage.py collectstatic --no-input -v 0 \
     && python manage.py compilemessages -v 0 \
     && useradd --system --no-create-home atmt \
-    && mkdir -p /app/var/consent-scans && chown atmt /app/var/consent-scans
+    && mkdir -p /app/var/consent-scans /app/var/log-anchor \
+    && chown atmt /app/var/consent-scans /app/var/log-anchor
 
 ENV STATIC_ROOT=/app/staticfiles \
     CONSENT_SCAN_ROOT=/app/var/consent-scans
 USER atmt
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn atmt.wsgi --config gunicorn.conf.py --bind 0.0.0.0:8000 --workers 3 --no-control-socket --access-logfile -"]
+# No migrate here: the app's database role may not change the schema. The owner migrates first
+# (docker-compose.yml's `migrate` service; README, "Database roles").
+CMD ["sh", "-c", "exec gunicorn atmt.wsgi --config gunicorn.conf.py --bind 0.0.0.0:8000 --workers 3 --no-control-socket --access-logfile -"]

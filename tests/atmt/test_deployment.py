@@ -9,6 +9,7 @@ import json
 import re
 import shlex
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -81,25 +82,13 @@ def test_schema_rejects_a_broken_compose_file(compose, compose_validator, break_
 
 def test_database_is_postgres_16_on_a_named_volume(compose):
     db = compose["services"]["db"]
-    mounts = dict(volume.split(":")[1::-1] for volume in db["volumes"])
+    volume_names = [volume.split(":", 1)[0] for volume in db["volumes"]]
 
     assert re.fullmatch(r"postgres:16([.-].*)?", db["image"])
-    # The data on a name, not a host path, declared at the top level so that Compose keeps it.
-    assert mounts["/var/lib/postgresql/data"] in compose["volumes"]
-    # Beside it only the first start's script that makes the two roles, read-only.
-    assert mounts.keys() == {"/var/lib/postgresql/data", "/docker-entrypoint-initdb.d"}
-    assert (PROJECT_ROOT / mounts["/docker-entrypoint-initdb.d"] / "10-roles.sh").exists()
-
-
-def test_the_app_runs_as_its_limited_role_and_the_owner_only_migrates(compose):
-    services = compose["services"]
-    assert "atmt_owner:" in environment_of(services["migrate"])["DATABASE_URL"]
-    assert "grant_app_role atmt_app" in " ".join(services["migrate"]["command"])
-    for name in ("app", "worker", "scheduler"):
-        assert "atmt_app:" in environment_of(services[name])["DATABASE_URL"], name
-        assert services[name]["depends_on"]["migrate"]["condition"] == (
-            "service_completed_successfully"
-        )
+    assert "/var/lib/postgresql/data" in [volume.split(":")[1] for volume in db["volumes"]]
+    # A name, not a host path, and declared at the top level so that Compose keeps it.
+    assert all(not name.startswith(("/", ".", "~")) for name in volume_names)
+    assert set(volume_names) <= set(compose["volumes"])
 
 
 def test_database_reports_its_health_for_the_app_to_wait_on(compose):
@@ -141,6 +130,50 @@ def test_app_is_published_only_on_the_loopback_interface(compose):
     assert all(str(port).startswith("127.0.0.1:") for port in ports)
 
 
+def database_user(service: dict) -> str:
+    return urlsplit(environment_of(service)["DATABASE_URL"]).username or ""
+
+
+def test_the_owner_migrates_and_grants_before_the_app_starts(compose):
+    """README, "Database roles": the app's role cannot migrate, nor rewrite the log."""
+    migrate, app = compose["services"]["migrate"], compose["services"]["app"]
+    command = migrate["command"] if isinstance(migrate["command"], str) else migrate["command"][-1]
+
+    assert app["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "manage.py migrate" in command
+    assert f"manage.py grant_app_role {database_user(app)}" in command
+    assert command.index("manage.py migrate") < command.index("grant_app_role")
+    assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_the_app_connects_as_a_role_other_than_the_owner_and_the_superuser(compose):
+    db, migrate, app = (compose["services"][name] for name in ("db", "migrate", "app"))
+
+    assert database_user(migrate) == "atmt"
+    assert database_user(app) not in ("atmt", environment_of(db)["POSTGRES_USER"], "")
+
+
+def test_the_image_does_not_migrate_as_the_app():
+    commands = [args for instruction, args in dockerfile_instructions() if instruction == "CMD"]
+
+    assert "migrate" not in commands[-1]
+
+
+def test_the_database_init_script_makes_both_roles_without_superuser(compose):
+    """The script the image runs on its first start makes exactly the roles the URLs name."""
+    db, migrate, app = (compose["services"][name] for name in ("db", "migrate", "app"))
+    mounted = {config["source"]: config["target"] for config in db["configs"]}
+    script_path = compose["configs"]["postgres-roles"]["file"]
+    script = (PROJECT_ROOT / script_path).read_text()
+    created = dict(re.findall(r"CREATE ROLE (\w+) ([^;]*);", script))
+
+    assert mounted["postgres-roles"].startswith("/docker-entrypoint-initdb.d/")
+    assert set(created) == {database_user(migrate), database_user(app)}
+    assert all("NOSUPERUSER" in options and "LOGIN" in options for options in created.values())
+    assert f"OWNER TO {database_user(migrate)}" in script
+    assert "PASSWORD :'" in script  # psql quotes the password; none is written into the file
+
+
 # .env.example
 
 
@@ -163,6 +196,8 @@ def test_example_env_file_leaves_the_secrets_blank():
 
     assert settings["SECRET_KEY"] == ""
     assert settings["POSTGRES_PASSWORD"] == ""
+    assert settings["ATMT_OWNER_PASSWORD"] == ""
+    assert settings["ATMT_APP_PASSWORD"] == ""
 
 
 def test_env_file_is_kept_out_of_the_image():
@@ -230,3 +265,19 @@ def test_schema_is_credited_under_the_apache_licence():
     assert "Apache" in notice
     assert "compose-spec" in notice
     assert (SCHEMA_DIR / "LICENSE-Apache-2.0").is_file()
+
+
+def test_the_logs_worker_and_scheduler_run_as_the_app_with_the_key_as_a_secret(compose):
+    services = compose["services"]
+    for name, command in (("worker", "db_worker"), ("scheduler", "log_scheduler")):
+        service = services[name]
+        environment = environment_of(service)
+        assert command in " ".join(service["command"])
+        assert environment["DATABASE_URL"].startswith("postgres://atmt_app:")
+        assert environment["LOG_SIGNING_KEY_FILE"] == "/run/secrets/log_signing_key"
+        assert service["secrets"] == ["log_signing_key"]
+        assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    # The web process never holds the private key; the anchor file is on a volume of its own.
+    assert "secrets" not in services["app"]
+    assert "log-anchor:/app/var/log-anchor" in services["worker"]["volumes"]
+    assert "log-anchor" in compose["volumes"]
