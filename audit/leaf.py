@@ -20,7 +20,7 @@ verifier (tools/verify_log_export.py) carries the same rules, written again inde
 import datetime
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -79,7 +79,7 @@ def _utc_time(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
-_CONVERSIONS = {datetime.datetime: _utc_time, uuid.UUID: str}
+_CONVERSIONS: dict[type, Callable[[Any], str]] = {datetime.datetime: _utc_time, uuid.UUID: str}
 
 
 def commitment(salt: bytes, name: str, value_json: bytes) -> str:
