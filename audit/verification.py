@@ -14,11 +14,13 @@ what tools/verify_log_export.py, which needs neither Django nor the database, ch
 
 import itertools
 import json
+import multiprocessing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import orjson
+from django.db import connection, connections
 from django.db.models import JSONField, Max, TextField
 from django.db.models.functions import Cast
 
@@ -80,15 +82,17 @@ class StoredLeaf:
     salt: bytes | None
 
 
-def stored_leaves() -> Iterator[StoredLeaf]:
-    """Every leaf in index order, with its event's current row and salt, a range at a time.
+def stored_leaves(first: int = 0, end: int | None = None) -> Iterator[StoredLeaf]:
+    """The leaves from index `first` up to `end` (the last, if None) in index order, with their
+    events' current rows and salts, a range of indices at a time.
 
-    Two queries per range of indices rather than one join: a leaf whose event row is gone must
-    still be read, and the ORM joins a leaf's event with an inner join.
+    Two queries per range rather than one join: a leaf whose event row is gone must still be
+    read, and the ORM joins a leaf's event with an inner join.
     """
-    last = LogLeaf.objects.aggregate(last=Max("index"))["last"]
-    for start in range(0, -1 if last is None else last + 1, CHUNK):
-        span = {"index__gte": start, "index__lt": start + CHUNK}
+    if end is None:
+        end = _last_index() + 1
+    for start in range(first, end, CHUNK):
+        span = {"index__gte": start, "index__lt": min(start + CHUNK, end)}
         leaves = LogLeaf.objects.filter(**span).order_by("index")
         events = AccessEvent.objects.filter(**{f"leaf__{k}": v for k, v in span.items()})
         rows = {row["id"]: _decoded(row) for row in events.values(*EVENT_COLUMNS, **JSON_AS_TEXT)}
@@ -119,6 +123,11 @@ def _decoded(row: dict) -> dict:
     for name in JSON_FIELDS:
         row[name] = orjson.loads(row.pop(f"{name}_text"))
     return row
+
+
+def _last_index() -> int:
+    last = LogLeaf.objects.aggregate(last=Max("index"))["last"]
+    return -1 if last is None else last
 
 
 def recomputed_entry(stored: StoredLeaf) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -172,30 +181,23 @@ class TreeBuilder:
         return merkle.fold([node for _, node in self.frontier])
 
 
-def verify(verifier: notes.Verifier, anchor_notes: Iterable[str] = ()) -> Verdict:
+def verify(verifier: notes.Verifier, anchor_notes: Iterable[str] = (), jobs: int = 1) -> Verdict:
+    """The verdict on the whole log; `jobs` processes recompute its leaves (PostgreSQL only:
+    each needs a connection of its own, and sees only what is committed)."""
     verdict = Verdict()
     stored = [(f"checkpoint {c.size} in the database", c.note) for c in Checkpoint.objects.all()]
     anchored = [(f"note {n + 1} of the anchor file", note) for n, note in enumerate(anchor_notes)]
     signed_roots = _signed_roots(stored + anchored, verifier, verdict)
     _check_stored_checkpoints(verdict)
     tree = TreeBuilder(signed_roots)
-    for stored_leaf in stored_leaves():
-        if stored_leaf.index != tree.size:
+    for index, leaf_hash, problems in checked_leaves(jobs):
+        if index != tree.size:
             verdict.problems.append(
-                Problem("index_gap", tree.size, f"the next leaf stored is {stored_leaf.index}")
+                Problem("index_gap", tree.size, f"the next leaf stored is {index}")
             )
             break
-        entry, problems = recomputed_entry(stored_leaf)
         verdict.problems += problems
-        if entry is None:
-            tree.append(stored_leaf.leaf_hash)
-            continue
-        recomputed = merkle.leaf_hash(leaf.canonical_json(entry))
-        if recomputed != stored_leaf.leaf_hash:
-            verdict.problems.append(
-                Problem("leaf_mismatch", stored_leaf.index, "the event row differs from its leaf")
-            )
-        tree.append(recomputed)
+        tree.append(leaf_hash)
     verdict.tree_size = tree.size
     verdict.problems += tree.problems
     verdict.checkpoints = len(signed_roots)
@@ -214,6 +216,39 @@ def verify(verifier: notes.Verifier, anchor_notes: Iterable[str] = ()) -> Verdic
     _check_every_event_is_logged(verdict)
     verdict.problems.sort(key=lambda p: (p.index is None, p.index or 0, p.code))
     return verdict
+
+
+Checked = tuple[int, bytes, list[Problem]]  # a leaf's index, the hash the tree takes, problems
+
+
+def checked_leaf(stored: StoredLeaf) -> Checked:
+    """The leaf recomputed from its row; the stored hash if the row is gone (reported)."""
+    entry, problems = recomputed_entry(stored)
+    if entry is None:
+        return stored.index, stored.leaf_hash, problems
+    recomputed = merkle.leaf_hash(leaf.canonical_json(entry))
+    if recomputed != stored.leaf_hash:
+        problems.append(
+            Problem("leaf_mismatch", stored.index, "the event row differs from its leaf")
+        )
+    return stored.index, recomputed, problems
+
+
+def checked_leaves(jobs: int = 1) -> Iterator[Checked]:
+    """Every leaf checked, in index order; in `jobs` processes, a range of indices each."""
+    starts = range(0, _last_index() + 1, CHUNK)
+    if jobs < 2 or connection.vendor != "postgresql":
+        for start in starts:
+            yield from _checked_range(start)
+        return
+    connections.close_all()  # each forked process opens its own
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for checked in pool.imap(_checked_range, starts):
+            yield from checked
+
+
+def _checked_range(start: int) -> list[Checked]:
+    return [checked_leaf(stored) for stored in stored_leaves(start, start + CHUNK)]
 
 
 def _signed_roots(

@@ -465,6 +465,12 @@ def verify(args, budget: Budget) -> None:
         f"  verdict: {'intact' if verdict.intact else verdict.problems[:3]}, "
         f"{verdict.tree_size:,} leaves, {verdict.checkpoints} checkpoint(s)"
     )
+    # verify_log --jobs: one process per core, each recomputing ranges of the log.
+    jobs = os.cpu_count() or 1
+    started = time.perf_counter()
+    parallel = verify_log(verifier, jobs=jobs)
+    parallel_seconds = time.perf_counter() - started
+    same = parallel.problems == verdict.problems and parallel.tree_size == verdict.tree_size
     # The parts, one instrumented pass: the same steps as verify()'s loop, each timed.
     parts = dict.fromkeys(("read", "commitments", "entry", "json", "sha256", "tree"), 0.0)
     entries: list[bytes] = []
@@ -503,8 +509,13 @@ def verify(args, budget: Budget) -> None:
         hashlib.sha256(b"\x00" + data).digest()
     hashing = time.perf_counter() - started
     print(f"  verify():                              {rate(count, seconds)} leaves")
+    print(
+        f"  verify(jobs={jobs}):                        {rate(count, parallel_seconds)} leaves"
+        f" (same verdict: {'yes' if same else 'NO'})"
+    )
     print(f"  hashlib SHA-256 of the same entries:   {rate(count, hashing)}")
     print(f"  ratio verify() time / hashing time: {seconds / hashing:.0f}")
+    seconds = min(seconds, parallel_seconds)
     per_10m = seconds / count * 10_000_000
     print(
         f"  at this rate 10 M leaves take {per_10m / 60:.1f} min "

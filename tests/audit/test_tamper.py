@@ -250,3 +250,30 @@ def test_a_tree_rolled_back_and_resigned_with_another_key_is_caught(
     inside, outside = verdicts(tmp_path)
     assert inside[:2] == outside[:2] == (False, 17)  # the tree stops short of the signed 20
     assert {"bad_signature", "tree_shorter"} <= inside[2] & outside[2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_processes_recomputing_ranges_of_the_log_give_the_same_verdict(settings):
+    """verify_log --jobs: forked processes read committed rows through connections of their
+    own, a range of indices each; the verdict is the one a single process gives."""
+    from audit import verification
+
+    chunk, verification.CHUNK = verification.CHUNK, 7  # several ranges from a small log
+    try:
+        for count in (8, 7, 5):
+            write_events(count)
+            seal()
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute(
+                "UPDATE audit_accessevent SET actor_name = 'Someone Else' WHERE id = %s",
+                [event_at(10)],
+            )
+            cursor.execute("SET session_replication_role = origin")
+        anchor = read_anchor(settings.LOG_CHECKPOINT_FILE)
+        one = verify(signing_key().verifier, anchor)
+        two = verify(signing_key().verifier, anchor, jobs=2)
+        assert two.problems == one.problems
+        assert (two.first_bad_index, two.tree_size) == (10, 20)
+    finally:
+        verification.CHUNK = chunk

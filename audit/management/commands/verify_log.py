@@ -24,8 +24,14 @@ class Command(BaseCommand):
             default=None,
             help="The checkpoint file kept outside the database (default: LOG_CHECKPOINT_FILE).",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=1,
+            help="Processes that recompute the leaves, on PostgreSQL (default 1).",
+        )
 
-    def handle(self, *args, key=None, anchor=None, **options):
+    def handle(self, *args, key=None, anchor=None, jobs=1, **options):
         verifier = self.verifier(key)
         anchor_path = Path(anchor or settings.LOG_CHECKPOINT_FILE or "")
         try:
@@ -34,7 +40,9 @@ class Command(BaseCommand):
             raise CommandError(f"{anchor_path}: {error}") from None
         if anchor and not anchor_path.exists():
             raise CommandError(f"{anchor_path} does not exist")
-        verdict = verify(verifier, anchor_notes)
+        if not 1 <= jobs <= 64:
+            raise CommandError("--jobs must be between 1 and 64")
+        verdict = verify(verifier, anchor_notes, jobs=jobs)
         self.stdout.write(
             f"{verdict.tree_size} leaves, {verdict.checkpoints} signed sizes "
             f"(newest {verdict.newest_checkpoint}), {len(anchor_notes)} notes in the anchor file, "
