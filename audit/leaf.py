@@ -13,8 +13,8 @@ event's 32-byte salt, the field's name and its canonical value. The purge delete
 and the salt; the commitments stay in the entry, so the leaf (and every proof through it) still
 verifies, while nobody can test a guess of the purged value against it.
 
-Pure functions over plain values, with the standard library only: the outside auditor's
-verifier (tools/verify_log_export.py) carries the same rules, written again independently.
+Pure functions over plain values (the standard library, and orjson for speed): the outside
+auditor's verifier (tools/verify_log_export.py) carries the same rules, written again.
 """
 
 import datetime
