@@ -2,12 +2,14 @@
 stored nodes give the same roots and proofs as the pure module over all the leaves, and signed
 checkpoints go to the database and the anchor file alike."""
 
+import datetime
 import io
 import json
 import threading
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from audit import leaf, merkle, notes, tree
 from audit.checkpoints import read_anchor, seal, signing_key
@@ -198,6 +200,12 @@ def test_the_scheduler_enqueues_once_and_the_database_worker_seals(settings):
     outcome = list(DBTaskResult.objects.values_list("status", "return_value", "traceback"))
     assert [(status, value) for status, value, _ in outcome] == [("SUCCESSFUL", 3)], outcome
     assert Checkpoint.objects.get().size == 3
+
+    # A week on, the next start of the scheduler prunes that result (and enqueues a new one).
+    week_ago = timezone.now() - datetime.timedelta(days=8)
+    DBTaskResult.objects.update(enqueued_at=week_ago, finished_at=week_ago)
+    call_command("log_scheduler", "--once")
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["READY"]
 
 
 @pytest.mark.django_db
