@@ -7,7 +7,6 @@ import base64
 import importlib.util
 import io
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,19 +18,14 @@ from django.utils import timezone
 
 from audit import leaf, merkle, notes
 from audit.actions import Action
-from audit.checkpoints import read_anchor, seal, signing_key
+from audit.checkpoints import seal, signing_key
 from audit.models import AccessEvent, Checkpoint, LogLeaf
 from audit.services import change_record, look_record
-from audit.verification import verify
 from tests.audit import test_notes_interop as go
+from tests.audit.readings import TOOL, Reading, inside, outside, run_tool
 from tests.factories import ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_log_export.py"
-RANGE_CODES = {"root_mismatch", "tree_shorter"}
-
-Reading = tuple[bool, int | None, set[str]]  # (intact, first bad index, problem codes)
 
 
 def write_events(count: int) -> None:
@@ -95,42 +89,6 @@ def rewrite_entry(line: dict, **changes) -> None:
     entry = json.loads(line["entry"])
     entry.update(changes)
     line["entry"] = leaf.canonical_json(entry).decode()
-
-
-def run_tool(export_path: Path, key_file: Path, *more: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(TOOL), str(export_path), "--key", str(key_file), *more],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-
-
-def outside(export_path: Path, key_file: Path) -> Reading:
-    """The tool's verdict against the export and the anchor file."""
-    result = run_tool(export_path, key_file, "--anchor", settings.LOG_CHECKPOINT_FILE)
-    assert result.returncode in (0, 1), result.stderr
-    codes, exact, ranges = set(), [], []
-    for line in result.stdout.splitlines():
-        if line.startswith("OK: "):
-            continue
-        place, _, rest = line.partition(": ")
-        if place.startswith("index "):
-            code = rest.partition(":")[0]
-            index = int(place.removeprefix("index "))
-            (ranges if code in RANGE_CODES else exact).append(index)
-        else:
-            code = place
-        codes.add(code)
-    intact = result.returncode == 0
-    assert intact == (not codes), result.stdout
-    return intact, min(exact or ranges, default=None), codes
-
-
-def inside() -> Reading:
-    verdict = verify(signing_key().verifier, read_anchor(settings.LOG_CHECKPOINT_FILE))
-    return verdict.intact, verdict.first_bad_index, {p.code for p in verdict.problems}
 
 
 def lines_of(path: Path) -> list[dict]:

@@ -6,12 +6,8 @@ database) must both fail and name the place; an untouched log verifies."""
 
 import io
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -21,11 +17,10 @@ from audit.checkpoints import read_anchor, seal, signing_key
 from audit.models import AccessEvent, Checkpoint, LogLeaf
 from audit.services import change_record
 from audit.verification import verify
+from tests.audit.readings import Reading, inside, outside
 from tests.factories import ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-VERIFIER_TOOL = Path(__file__).resolve().parents[2] / "tools" / "verify_log_export.py"
 
 
 @pytest.fixture(autouse=True)
@@ -67,49 +62,12 @@ def event_at(index: int) -> int:
     return LogLeaf.objects.get(index=index).event_id
 
 
-def verdicts(tmp_path) -> tuple[tuple[bool, int | None, set], tuple[bool, int | None, set]]:
-    """(intact, first bad index, problem codes) by verify_log's reading and by the outside
-    verifier's reading of an export, both against the anchor file."""
-    inside = verify(signing_key().verifier, read_anchor(settings.LOG_CHECKPOINT_FILE))
+def verdicts(tmp_path) -> tuple[Reading, Reading]:
+    """verify_log's reading and the outside verifier's reading of an export with values."""
     export, key = tmp_path / "log.jsonl", tmp_path / "verifier.key"
     call_command("export_log", str(export), "--with-values", stderr=io.StringIO())
     key.write_text(f"{signing_key().verifier}\n")
-    outside = subprocess.run(
-        [
-            sys.executable,
-            str(VERIFIER_TOOL),
-            str(export),
-            "--key",
-            str(key),
-            "--anchor",
-            settings.LOG_CHECKPOINT_FILE,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return (
-        (inside.intact, inside.first_bad_index, {p.code for p in inside.problems}),
-        _reading(outside),
-    )
-
-
-def _reading(outside: subprocess.CompletedProcess) -> tuple[bool, int | None, set]:
-    assert outside.returncode in (0, 1), outside.stderr
-    codes, exact, ranges = set(), [], []
-    for line in outside.stdout.splitlines():
-        if line.startswith("OK"):
-            continue
-        place, _, rest = line.partition(": ")
-        if place.startswith("index "):
-            code = rest.partition(":")[0]
-            index = int(place.removeprefix("index "))
-            (ranges if code in {"root_mismatch", "tree_shorter"} else exact).append(index)
-        else:
-            code = place
-        codes.add(code)
-    first = min(exact or ranges, default=None)
-    return outside.returncode == 0, first, codes
+    return inside(), outside(export, key)
 
 
 def test_an_untouched_log_verifies_inside_and_outside(sealed_log, tmp_path):
