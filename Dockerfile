@@ -5,10 +5,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint's Pango and HarfBuzz, a font, and gettext to compile the message catalogues.
+# WeasyPrint's Pango and HarfBuzz, a font, and gettext to compile the message catalogues;
+# libvoikko1 and voikko-fi (Finnish morphology) for the entry quality check, which the PyPI
+# libvoikko binding loads. Their copyright files under /usr/share/doc stay in the image.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+        libvoikko1 voikko-fi \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

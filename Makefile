@@ -4,8 +4,10 @@ SHELL := /bin/bash
 
 VENV := .venv
 PY := $(VENV)/bin/python
-# WeasyPrint's Pango and HarfBuzz, a font, and GNU gettext for the message catalogues.
-RUN_SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+# WeasyPrint's Pango and HarfBuzz, a font, and GNU gettext for the message catalogues; Voikko and its
+# Finnish dictionary for the entry quality check (the PyPI libvoikko binding loads libvoikko.so.1).
+RUN_SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+	libvoikko1 voikko-fi
 # Chromium for the browser tests; poppler-utils (pdftoppm) turns a printed form into a screenshot.
 TEST_SYSTEM_PACKAGES := $(RUN_SYSTEM_PACKAGES) chromium poppler-utils
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/atmt
