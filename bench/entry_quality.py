@@ -5,8 +5,9 @@
 Runs `entries.quality.check` over every sentence of entries/evaluation/ (issue 13) and scores it:
 a reported finding is a true positive when its kind and word equal a labelled one. Prints
 precision and recall per kind and overall, per language, for the whole set and for each held-out
-part separately (the first, and the blind one written without sight of the checker or the set). Then times each entry --runs times and, interleaved with it in the same run, the
-language's tokeniser alone on the same text (the baseline: Voikko's `tokens()` for Finnish,
+part separately (the first, and the blind one written without sight of the checker or the set).
+Then times each entry --runs times and, interleaved with it in the same run, the language's
+tokeniser alone on the same text (the baseline: Voikko's `tokens()` for Finnish,
 simplemma's `simple_tokenizer` for Swedish), and prints the median and p95 in milliseconds and
 their ratio to the baseline. The one-off cost of loading Voikko and simplemma's Swedish data is
 printed apart. --show-misses lists the mistakes on the tuning part only: the held-out sentences
