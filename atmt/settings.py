@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audit",
     "clients",
     "consent",
+    "entries",
     "sign_in",
     "access",
     "records",
