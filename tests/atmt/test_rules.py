@@ -60,7 +60,6 @@ def test_the_capabilities_still_to_come_are_named_not_yet():
         "Supervisor review",
         "Justification requests",
         "The client's data copy",
-        "Tamper-evident log",
         "The four-year purge",
     ):
         assert capability in not_yet, capability

@@ -20,7 +20,7 @@ from audit.verification import verify
 from tests.audit.readings import Reading, inside, outside
 from tests.factories import ClientFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.rule("000-6-log-tamper-evident")]
 
 
 @pytest.fixture(autouse=True)
