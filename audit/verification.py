@@ -12,6 +12,7 @@ first index it concerns; the verdict is the list of problems, empty when the log
 what tools/verify_log_export.py, which needs neither Django nor the database, checks again.
 """
 
+import concurrent.futures
 import itertools
 import json
 import multiprocessing
@@ -242,8 +243,11 @@ def checked_leaves(jobs: int = 1) -> Iterator[Checked]:
             yield from _checked_range(start)
         return
     connections.close_all()  # each forked process opens its own
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for checked in pool.imap(_checked_range, starts):
+    # An executor, not a Pool: if a process dies, map raises BrokenProcessPool instead of waiting
+    # for its range for ever. Forked, so the processes share the parent's settings.
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as executor:
+        for checked in executor.map(_checked_range, starts):
             yield from checked
 
 

@@ -6,6 +6,10 @@ database) must both fail and name the place; an untouched log verifies."""
 
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,13 +17,13 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from audit import leaf, merkle, notes
-from audit.checkpoints import read_anchor, seal, signing_key
+from audit.checkpoints import seal, signing_key
 from audit.models import AccessEvent, Checkpoint, LogLeaf
-from audit.services import change_record
-from audit.verification import verify
+from audit.services import Change, change_record, change_records
 from tests.audit.readings import Reading, inside, outside
 from tests.factories import ClientFactory, UserFactory
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.django_db, pytest.mark.rule("000-6-log-tamper-evident")]
 
 
@@ -211,27 +215,55 @@ def test_a_tree_rolled_back_and_resigned_with_another_key_is_caught(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_processes_recomputing_ranges_of_the_log_give_the_same_verdict(settings):
-    """verify_log --jobs: forked processes read committed rows through connections of their
-    own, a range of indices each; the verdict is the one a single process gives."""
-    from audit import verification
+def test_processes_recomputing_ranges_of_the_log_give_the_same_verdict(tmp_path, settings):
+    """verify_log --jobs 2, run as the operator runs it, in a process of its own (forking the
+    test runner, whose other threads may hold locks, would prove nothing of the command): the
+    forked processes read ranges of committed rows; the verdict is the one a single process
+    gives."""
+    actor, client = UserFactory(), ClientFactory()
+    moved = Change(action=AccessEvent.Action.CLIENT_MOVED, target=client, client_id=client.pk)
+    for count in (6000, 4500):  # three ranges of 5,000 leaves, under two checkpoints
+        change_records(actor=actor, changes=[moved] * count)
+        seal()
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "UPDATE audit_accessevent SET actor_name = 'Someone Else' WHERE id = %s",
+            [event_at(7000)],
+        )
+        cursor.execute("SET session_replication_role = origin")
+    key = tmp_path / "log.pub"
+    key.write_text(f"{signing_key().verifier}\n")
+    database = connection.settings_dict
+    command = [
+        sys.executable,
+        "manage.py",
+        "verify_log",
+        "--key",
+        str(key),
+        "--anchor",
+        settings.LOG_CHECKPOINT_FILE,
+    ]
+    environment = {
+        **os.environ,
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"{database['NAME']}"
+        ),
+    }
 
-    chunk, verification.CHUNK = verification.CHUNK, 7  # several ranges from a small log
-    try:
-        for count in (8, 7, 5):
-            write_events(count)
-            seal()
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")
-            cursor.execute(
-                "UPDATE audit_accessevent SET actor_name = 'Someone Else' WHERE id = %s",
-                [event_at(10)],
-            )
-            cursor.execute("SET session_replication_role = origin")
-        anchor = read_anchor(settings.LOG_CHECKPOINT_FILE)
-        one = verify(signing_key().verifier, anchor)
-        two = verify(signing_key().verifier, anchor, jobs=2)
-        assert two.problems == one.problems
-        assert (two.first_bad_index, two.tree_size) == (10, 20)
-    finally:
-        verification.CHUNK = chunk
+    def run(*more: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*command, *more],
+            cwd=PROJECT_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    one, two = run(), run("--jobs", "2")
+    assert one.returncode == two.returncode == 1
+    assert two.stderr == one.stderr
+    assert one.stderr.rstrip().endswith("first bad index 7000")
