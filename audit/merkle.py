@@ -102,6 +102,21 @@ def perfect_parts(start: int, end: int) -> list[tuple[int, int]]:
     return parts
 
 
+def append_leaf(
+    frontier: list[tuple[int, int, bytes]], index: int, leaf: bytes
+) -> list[tuple[int, int, bytes]]:
+    """Append leaf `index` to a tree kept as its frontier, its perfect subtrees as (level,
+    position, hash) left to right; the interior nodes the leaf completes, lowest first."""
+    frontier.append((0, index, leaf))
+    completed = []
+    while len(frontier) > 1 and frontier[-1][0] == frontier[-2][0]:
+        level, position, right = frontier.pop()
+        _, _, left = frontier.pop()
+        frontier.append((level + 1, position >> 1, node_hash(left, right)))
+        completed.append(frontier[-1])
+    return completed
+
+
 def fold(parts: Sequence[bytes]) -> bytes:
     """The hash of a range from its perfect parts' hashes, left to right."""
     computed = parts[-1]

@@ -81,14 +81,9 @@ def _append(rows: list[dict]) -> None:
             )
         )
         salts.append(CommitmentSalt(event_id=row["id"], salt=salt))
-        stack.append((0, size, leaf_hash))
+        for level, position, node in merkle.append_leaf(stack, size, leaf_hash):
+            nodes.append(TreeNode(level=level, position=position, hash=node))
         size += 1
-        while len(stack) > 1 and stack[-1][0] == stack[-2][0]:
-            level, position, right = stack.pop()
-            _, _, left = stack.pop()
-            parent = (level + 1, position >> 1, merkle.node_hash(left, right))
-            nodes.append(TreeNode(level=parent[0], position=parent[1], hash=parent[2]))
-            stack.append(parent)
     LogLeaf.objects.bulk_create(leaves)
     CommitmentSalt.objects.bulk_create(salts)
     TreeNode.objects.bulk_create(nodes)

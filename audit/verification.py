@@ -151,17 +151,13 @@ class TreeBuilder:
 
     def __init__(self, signed_roots: dict[int, bytes]):
         self.signed_roots = signed_roots
-        self.frontier: list[tuple[int, bytes]] = []
+        self.frontier: list[tuple[int, int, bytes]] = []
         self.size = 0
         self.last_good = 0
         self.problems: list[Problem] = []
 
     def append(self, leaf_hash: bytes) -> None:
-        self.frontier.append((0, leaf_hash))
-        while len(self.frontier) > 1 and self.frontier[-1][0] == self.frontier[-2][0]:
-            level, right = self.frontier.pop()
-            _, left = self.frontier.pop()
-            self.frontier.append((level + 1, merkle.node_hash(left, right)))
+        merkle.append_leaf(self.frontier, self.size, leaf_hash)
         self.size += 1
         signed = self.signed_roots.get(self.size)
         if signed is None:
@@ -179,17 +175,18 @@ class TreeBuilder:
             )
 
     def root(self) -> bytes:
-        return merkle.fold([node for _, node in self.frontier])
+        return merkle.fold([node for _, _, node in self.frontier])
 
 
 def verify(verifier: notes.Verifier, anchor_notes: Iterable[str] = (), jobs: int = 1) -> Verdict:
     """The verdict on the whole log; `jobs` processes recompute its leaves (PostgreSQL only:
     each needs a connection of its own, and sees only what is committed)."""
     verdict = Verdict()
-    stored = [(f"checkpoint {c.size} in the database", c.note) for c in Checkpoint.objects.all()]
+    checkpoints = list(Checkpoint.objects.all())
+    stored = [(f"checkpoint {c.size} in the database", c.note) for c in checkpoints]
     anchored = [(f"note {n + 1} of the anchor file", note) for n, note in enumerate(anchor_notes)]
     signed_roots = _signed_roots(stored + anchored, verifier, verdict)
-    _check_stored_checkpoints(verdict)
+    _check_stored_checkpoints(checkpoints, verdict)
     tree = TreeBuilder(signed_roots)
     for index, leaf_hash, problems in checked_leaves(jobs):
         if index != tree.size:
@@ -274,9 +271,9 @@ def _signed_roots(
     return roots
 
 
-def _check_stored_checkpoints(verdict: Verdict) -> None:
+def _check_stored_checkpoints(checkpoints: list[Checkpoint], verdict: Verdict) -> None:
     """A checkpoint row's size and root must be those its own note states."""
-    for checkpoint in Checkpoint.objects.all():
+    for checkpoint in checkpoints:
         text, _, _ = checkpoint.note.partition("\n\n")
         try:
             head = notes.parse_checkpoint(text + "\n")

@@ -34,12 +34,12 @@ class Command(BaseCommand):
     def handle(self, *args, key=None, anchor=None, jobs=1, **options):
         verifier = self.verifier(key)
         anchor_path = Path(anchor or settings.LOG_CHECKPOINT_FILE or "")
+        if anchor and not anchor_path.exists():
+            raise CommandError(f"{anchor_path} does not exist")
         try:
             anchor_notes = read_anchor(anchor_path) if anchor_path.exists() else []
         except notes.InvalidNote as error:
             raise CommandError(f"{anchor_path}: {error}") from None
-        if anchor and not anchor_path.exists():
-            raise CommandError(f"{anchor_path} does not exist")
         if not 1 <= jobs <= 64:
             raise CommandError("--jobs must be between 1 and 64")
         verdict = verify(verifier, anchor_notes, jobs=jobs)
