@@ -52,6 +52,7 @@ class Section(models.TextChoices):
     REFERRALS = "referrals", _("client group tags")
     SERVICE_NEEDS = "service_needs", _("service needs")
     CONSENTS = "consents", _("consents with their details, history and scans")
+    ENTRIES = "entries", _("case entries with their versions")
     # What asking for a consent needs, and nothing more.
     CONSENT_REQUEST = "consent_request", _("name, identity code, language and consent status")
 
@@ -67,7 +68,13 @@ class Action(models.TextChoices):
     INTAKE = "intake", _("intake")
 
 
-FULL_RECORD = (Section.IDENTITY, Section.REFERRALS, Section.SERVICE_NEEDS, Section.CONSENTS)
+FULL_RECORD = (
+    Section.IDENTITY,
+    Section.REFERRALS,
+    Section.SERVICE_NEEDS,
+    Section.CONSENTS,
+    Section.ENTRIES,
+)
 INTAKE_RECORD = (Section.IDENTITY, Section.REFERRALS, Section.SERVICE_NEEDS)
 CONSENT_REQUEST = (Section.CONSENT_REQUEST,)
 # The authority each action needs of the covering grant.
@@ -178,6 +185,9 @@ class Decision:
     # client is answered as if it did not exist.
     client_visible: bool
     at: datetime.datetime
+    # Whether recording would be allowed at the same moment: what lets a page that views the
+    # record offer its write links without deciding again.
+    record_allowed: bool = False
     decision_id: uuid.UUID = field(default_factory=uuid.uuid4)
     policy_version: str = POLICY_VERSION
 
@@ -257,6 +267,7 @@ def decide(
         basis=basis,
         client_visible=bool(local_grants),
         at=at,
+        record_allowed=not reasons and any(_authorises(g, Action.RECORD) for g in covering),
     )
 
 

@@ -30,6 +30,8 @@ class Action(models.TextChoices):
     CONSENT_RECORDED = "atmt.consent.recorded", _("consent recorded")
     CONSENT_WITHDRAWN = "atmt.consent.withdrawn", _("consent withdrawn")
     CONSENT_SCAN_ATTACHED = "atmt.consent.scan_attached", _("scan of a consent attached")
+    ENTRY_RECORDED = "atmt.entry.recorded", _("case entry recorded")
+    ENTRY_CORRECTED = "atmt.entry.corrected", _("case entry corrected")
     # Changes to access rights.
     APPLICATION_SUBMITTED = "atmt.application.submitted", _("access application submitted")
     APPLICATION_APPROVED = "atmt.application.approved", _("access application approved")
