@@ -110,11 +110,17 @@ def _entry_form_page(request, template, record, form, findings, **context):
             "form": form,
             "findings": explained(findings),
             "checked_languages": sorted(CHECKED_LANGUAGES),
-            "not_checked": form.is_bound
-            and form.cleaned_data.get("language") == EntryVersion.Language.OTHER,
+            "not_checked": _language_of(form) == EntryVersion.Language.OTHER,
             **context,
         },
     )
+
+
+def _language_of(form) -> str:
+    """The language the entry is written in: as sent, else as the form starts."""
+    if form.is_bound:
+        return form.cleaned_data.get("language", "")
+    return form.initial.get("language", "")
 
 
 def _entry_language(service_language: str) -> str:

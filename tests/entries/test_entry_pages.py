@@ -123,10 +123,15 @@ def test_an_acknowledgement_counts_only_for_the_findings_it_was_given_for(worker
 
 
 def test_an_entry_in_another_language_is_not_checked_and_says_so(worker_client, opened):
-    shown = worker_client.get(new_url(opened))
+    finnish = worker_client.get(new_url(opened))
+    opened.service_language = "en"
+    opened.save()
+    english = worker_client.get(new_url(opened))
     response = worker_client.post(new_url(opened), entry_form(FLAWED, language="other"))
 
-    assert 'value="other"' in shown.text
+    assert 'data-notice="not_checked"' not in finnish.text
+    assert 'data-notice="not_checked"' in english.text
+    assert english.context["form"].initial["language"] == "other"
     assert response.status_code == 302
     version = EntryVersion.objects.get()
     assert (version.language, version.findings) == ("other", [])
