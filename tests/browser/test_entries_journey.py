@@ -3,7 +3,7 @@ form is gone and a form still open is refused.
 
 In a real browser against the demo region, `ohjaaja` opens Kalle Kaikkonen's record, writes an
 entry with an unexplained abbreviation and a belittling word, sees both findings, rewrites it and
-saves; corrects it with a reason and sees both versions; then, once their grant views only, the
+saves; corrects it with a reason and sees both versions (in Finnish, Swedish and English); then, once their grant views only, the
 record offers no entry form and the form left open in another tab is refused. Screenshots go to
 var/screenshots/.
 """
@@ -90,6 +90,20 @@ def test_case_worker_writes_rewrites_and_corrects_an_entry_and_loses_the_form_wi
     expect(page.locator('[data-version="2"]')).to_contain_text("Aloituspäivä tarkentui.")
     expect(page.locator('[data-version="1"]')).to_contain_text(REWRITTEN)
     screenshot("4-history-fi")
+
+    # The same pages in Swedish and English: the history, then a form's findings.
+    page.get_by_role("form", name="Kieli").get_by_role("button", name="Svenska").click()
+    expect(heading(page)).to_have_text("Anteckningens historik")
+    screenshot("4-history-sv")
+    page.get_by_role("form", name="Språk").get_by_role("button", name="English").click()
+    expect(heading(page)).to_have_text("Entry history")
+    page.get_by_role("link", name="Correct the entry").click()
+    page.get_by_label("Reason for the correction").fill("Spelling.")
+    page.get_by_label("What was agreed and done").fill(FLAWED)
+    page.get_by_role("button", name="Check and save the correction").click()
+    expect(findings(page)).to_have_count(2)
+    screenshot("4-findings-en")
+    page.get_by_role("form", name="Language").get_by_role("button", name="Suomi").click()
 
     # A form left open in another tab, then the grant is narrowed to viewing only.
     stale = page.context.new_page()
