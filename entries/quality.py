@@ -85,6 +85,8 @@ FI_CASE_ENDINGS = (
     "ja", "jä", "jen", "ien", "iden", "itten", "ia", "iä", "ita", "itä", "ina", "inä", "iksi",
     "issa", "issä", "ista", "istä", "illa", "illä", "ilta", "iltä", "ille", "iin", "ihin", "ine",
     "ineen", "itta", "ittä", "it", "e", "eja", "ejä", "ille",
+    "ot", "oja", "ojen", "oiden", "oita", "oina", "oiksi", "oissa", "oista", "oilla", "oilta",
+    "oille", "oihin",
 )  # fmt: skip
 FI_POSSESSIVES = ("", "ni", "si", "nsa", "nsä", "mme", "nne", "an", "en")
 FI_CLITICS = ("", "kin", "kaan", "kään", "han", "hän", "ko", "kö")
@@ -133,8 +135,16 @@ def stems(lemma: str, language: str) -> set[str]:
     if language == "fi":
         if lemma.endswith("i"):
             found.add(lemma[:-1] + "e")  # nisti -> nistejä, nisteille
+        elif lemma.endswith("nen"):
+            found.update({lemma[:-3] + "s", lemma[:-3] + "se"})  # pulliainen -> pulliaisia
+        elif lemma.endswith("s"):
+            found.update({lemma[:-1] + "kse", lemma[:-1] + "ks"})  # alkkis -> alkkiksia
         elif lemma[-1] not in "aeiouyäö":
             found.add(lemma + "i")  # junkie is vowel-final; loser -> loseria
+        elif lemma[-2:] in {"aa", "ää", "ee", "oo", "uu", "yy", "öö"}:
+            found.add(lemma[:-1])  # piripää -> piripäitä, piripäille
+        elif lemma[-1] in "aä" and len(lemma) >= 5:
+            found.add(lemma[:-1])  # dokaaja -> dokaajia, dokaajille
     elif lemma.endswith(("e", "a")):
         found.add(lemma[:-1])  # pundare -> pundarna, pundarkompis; blatte -> blattarna
     return found
