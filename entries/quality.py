@@ -107,6 +107,9 @@ MIN_MODIFIER_REST = 4
 # Finnish heads are found only after a modifier Voikko knows ("sossu|mamuille"), so shorter ones
 # are safe there.
 MIN_HEAD = {"fi": 4, "sv": MIN_COMPOUND_PART}
+# Finnish modifiers of unknown compounds may be four letters ("mamu|porukka", "matu|jengi"): the
+# rest must be a word Voikko knows, so Swedish-style accidental prefixes are rarer.
+MIN_MODIFIER = {"fi": 4, "sv": MIN_COMPOUND_PART}
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ def word_list(name: str, language: str) -> WordList:
         for stem in stems(lemma, language):
             for ending in endings:
                 forms.setdefault(stem + ending, lemma)
-            if len(lemma) >= MIN_COMPOUND_PART:
+            if len(lemma) >= MIN_MODIFIER[language]:
                 prefixes.setdefault(stem, lemma)
                 if language == "sv":
                     prefixes.setdefault(stem + "s", lemma)
@@ -340,7 +343,7 @@ def fallback_lemmas(word: str, words: WordList, morph: Morphology, known: bool) 
     if known and not words.modifiers_in_known_words:
         return hits
     # Compound modifier: a list word before a known word ("nistikavereitaan", "pundarkompis").
-    for cut in range(MIN_COMPOUND_PART, len(lower) - MIN_MODIFIER_REST + 1):
+    for cut in range(MIN_MODIFIER[morph.language], len(lower) - MIN_MODIFIER_REST + 1):
         lemma = words.prefixes.get(lower[:cut])
         if lemma is None or not mode_matches(words.mode(lemma), "part"):
             continue
