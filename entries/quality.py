@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -76,8 +76,17 @@ PROPER_NAME_CLASSES = frozenset({"etunimi", "sukunimi", "paikannimi", "nimi"})
 # ihmisiä"); before any other noun it describes a thing ("hulluksi kiireeksi").
 PERSON_NOUNS_FI = frozenset(
     {"ihminen", "henkilö", "asiakas", "mies", "nainen", "tyyppi", "poika", "tyttö", "nuori",
-     "kaveri", "jätkä", "äijä", "työntekijä", "hakija", "isä", "äiti", "perhe", "porukka"}
+     "kaveri", "jätkä", "äijä", "työntekijä", "hakija", "isä", "äiti", "perhe", "porukka",
+     "ukko", "eukko", "mummo", "pappa", "vaari", "veli", "sisko", "sisar", "vaimo", "puoliso",
+     "lapsi", "naapuri", "ystävä", "kollega", "esimies", "pomo", "työtön", "työnhakija",
+     "maahanmuuttaja", "ulkomaalainen", "pakolainen", "turvapaikanhakija", "opiskelija",
+     "harjoittelija", "oppilas", "opettaja", "ohjaaja", "virkailija", "työnantaja", "asukas",
+     "vanhempi", "sukulainen", "nuorukainen", "eläkeläinen", "työkaveri", "väki", "kansa",
+     "jengi", "sakki", "joukko", "ryhmä", "heppu", "kundi", "tyttöystävä", "poikaystävä"}
 )  # fmt: skip
+# Finnish endings of nouns for people: agent nouns (hakija, myyjä), inhabitants (suomalainen),
+# -isti and -ari (kolumnisti, narkkari), and compounds whose head is a person noun.
+PERSON_SUFFIXES_FI = ("ja", "jä", "lainen", "läinen", "isti", "ari", "äri", "mies", "nainen")
 
 FI_CASE_ENDINGS = (
     "", "n", "t", "a", "ä", "ta", "tä", "tta", "ttä", "na", "nä", "ksi", "ssa", "ssä", "sta", "stä",
@@ -101,6 +110,7 @@ FI_ENDINGS = frozenset(
     for clitic in FI_CLITICS
     if not (possessive and case in {"n", "t"})
 )
+MAX_ENDING = max(len(ending) for ending in FI_ENDINGS | set(SV_ENDINGS))
 # Compound parts shorter than this are matched only whole (Swedish "lat" is not in "Latinamerika").
 MIN_COMPOUND_PART = 5
 MIN_MODIFIER_REST = 4
@@ -117,7 +127,11 @@ class WordList:
     """One data file: lemma -> match mode, plus the stem+ending forms for unanalysed words."""
 
     modes: dict[str, str]
-    forms: dict[str, str] = field(default_factory=dict)  # inflected form -> lemma
+    # Stem -> lemma and the endings a stem takes: a form is a stem plus one of the endings. Looked
+    # up by splitting the word rather than listing every form (the Finnish endings with
+    # possessives and clitics run to thousands a stem).
+    stem_lemmas: dict[str, str] = field(default_factory=dict)
+    endings: frozenset[str] = frozenset()
     prefixes: dict[str, str] = field(default_factory=dict)  # compound-modifier stem -> lemma
     # Swedish health terms are looked for as modifiers of known compounds too ("alkoholproblem",
     # "insulinbehandling"); offensive ones only in unknown words ("idiotsäker" is harmless).
@@ -125,6 +139,15 @@ class WordList:
 
     def mode(self, lemma: str) -> str | None:
         return self.modes.get(lemma)
+
+    def form(self, word: str) -> str | None:
+        """The lemma whose stem plus an ending spells `word` (the longest stem wins)."""
+        shortest_stem = max(1, len(word) - MAX_ENDING)
+        for cut in range(len(word), shortest_stem - 1, -1):
+            lemma = self.stem_lemmas.get(word[:cut])
+            if lemma is not None and word[cut:] in self.endings:
+                return lemma
+        return None
 
 
 def read_tsv(name: str) -> Iterator[list[str]]:
@@ -158,22 +181,24 @@ def word_list(name: str, language: str) -> WordList:
     modes: dict[str, str] = {}
     for row in read_tsv(f"{name}_{language}.tsv"):
         modes[row[0].lower()] = row[1]
-    forms: dict[str, str] = {}
+    stem_lemmas: dict[str, str] = {}
     prefixes: dict[str, str] = {}
-    endings: Iterable[str] = FI_ENDINGS if language == "fi" else SV_ENDINGS
-    endings = tuple(endings)
+    endings = FI_ENDINGS if language == "fi" else frozenset(SV_ENDINGS)
     for lemma, mode in modes.items():
         if mode in {"allow", "surface"}:
             continue
         for stem in stems(lemma, language):
-            for ending in endings:
-                forms.setdefault(stem + ending, lemma)
+            stem_lemmas.setdefault(stem, lemma)
             if len(lemma) >= MIN_MODIFIER[language]:
                 prefixes.setdefault(stem, lemma)
                 if language == "sv":
                     prefixes.setdefault(stem + "s", lemma)
     return WordList(
-        modes=modes, forms=forms, prefixes=prefixes, modifiers_in_known_words=name == "health"
+        modes=modes,
+        stem_lemmas=stem_lemmas,
+        endings=endings,
+        prefixes=prefixes,
+        modifiers_in_known_words=name == "health",
     )
 
 
@@ -327,12 +352,12 @@ def fallback_lemmas(word: str, words: WordList, morph: Morphology, known: bool) 
     """Stem+ending matching for words the analyser does not know (and Swedish compounds)."""
     lower = word.lower()
     hits: set[str] = set()
-    exact = words.forms.get(lower)
+    exact = words.form(lower)
     if exact is not None and mode_matches(words.mode(exact), "whole"):
         hits.add(exact)
     # Compound head: a known modifier before an inflected list word ("sossumamuille").
     for cut in range(3, len(lower) - 2):
-        lemma = words.forms.get(lower[cut:])
+        lemma = words.form(lower[cut:])
         if lemma is None or len(lemma) < MIN_HEAD[morph.language]:
             continue
         if not mode_matches(words.mode(lemma), "head"):
@@ -348,7 +373,7 @@ def fallback_lemmas(word: str, words: WordList, morph: Morphology, known: bool) 
         if lemma is None or not mode_matches(words.mode(lemma), "part"):
             continue
         rest = lower[cut:]
-        if morph.is_word(rest) or words.forms.get(rest):
+        if morph.is_word(rest) or words.form(rest):
             hits.add(lemma)
             break
     return hits
@@ -494,11 +519,23 @@ def about_a_thing(
         if (
             (analysis.get("CLASS") or "").startswith("nimisana")
             and analysis.get("SIJAMUOTO") in own_cases
-            and (analysis.get("BASEFORM") or "").lower() not in PERSON_NOUNS_FI
+            and not is_person_noun(analysis)
             and (analysis.get("BASEFORM") or "").lower() not in words_list.modes
         ):
             return True
     return False
+
+
+def is_person_noun(analysis: dict[str, str]) -> bool:
+    """Whether a Finnish noun analysis names a person ("opiskelija", "työtön", "pomo")."""
+    baseform = (analysis.get("BASEFORM") or "").lower()
+    bases = WORDBASE.findall(analysis.get("WORDBASES") or "")
+    head = bases[-1][1].lower() if bases else baseform
+    return (
+        baseform in PERSON_NOUNS_FI
+        or head in PERSON_NOUNS_FI
+        or baseform.endswith(PERSON_SUFFIXES_FI)
+    )
 
 
 def is_health(
