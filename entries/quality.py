@@ -8,7 +8,8 @@ A pure module: text and language in, findings out, no Django. Three kinds of fin
 - ``offensive``: a belittling or stigmatising word, matched on lemmas, also inflected and inside
   compounds (``quality_data/offensive_{fi,sv}.tsv``).
 - ``health``: a health or work-ability detail that belongs in the health section
-  (``quality_data/health_{fi,sv}.tsv``).
+  (``quality_data/health_{fi,sv}.tsv``). A health word given as the name someone was called
+  ("haukkui vammaiseksi", "kallades alkoholist") is reported as offensive instead.
 
 Finnish is analysed with Voikko (the BASEFORM and every compound part from WORDBASES and
 STRUCTURE); words Voikko cannot analyse (slang such as "mamulle", "nistille") go to a stem+ending
@@ -432,7 +433,8 @@ def check(text: str, language: str) -> list[Finding]:
             findings.append(finding(OFFENSIVE, token.text))
             continue
         if is_health(token, candidates, health, morph, analysed):
-            findings.append(finding(HEALTH, token.text))
+            kind = OFFENSIVE if called_names(token, words, index, morph) else HEALTH
+            findings.append(finding(kind, token.text))
             continue
         if is_unexplained_abbreviation(token.text, language, explained, morph):
             abbreviations.setdefault(abbreviation_head(token.text).upper(), []).append(token)
@@ -524,6 +526,26 @@ def about_a_thing(
         ):
             return True
     return False
+
+
+# Name-calling: "haukkui häntä vammaiseksi", "kallade honom alkoholist". A health word that
+# names what someone was called is an insult, not a health detail (labelling rules, "Kinds
+# together"). Finnish: the word in the translative after one of these verbs; Swedish: the word
+# within three words after a form of "kalla".
+NAME_CALLING_VERBS_FI = ("hauku", "haukk", "nimitel", "nimitt", "kutsu", "solva", "huutel")
+NAME_CALLING_WINDOW = 4
+
+
+def called_names(token: Token, words: list[Token], index: int, morph: Morphology) -> bool:
+    before = words[max(0, index - NAME_CALLING_WINDOW) : index]
+    if isinstance(morph, Finnish):
+        if not any(a.get("SIJAMUOTO") == "tulento" for a in morph.analyses(token.text)):
+            return False
+        return any(word.text.lower().startswith(NAME_CALLING_VERBS_FI) for word in before)
+    return any(
+        word.text.lower().startswith("kalla") and word.text.lower() != "kallas"
+        for word in before[-3:]
+    )
 
 
 def is_person_noun(analysis: dict[str, str]) -> bool:

@@ -73,6 +73,10 @@ OFFENSIVE_ROWS = [
     ("fi", "Hän on laiska opiskelija ja tyhmä työnhakija.", ["laiska", "tyhmä"]),
     ("fi", "Laiskat työttömät ja tyhmät maahanmuuttajat.", ["Laiskat", "tyhmät"]),
     ("fi", "Asiakas teki tyhmän virheen.", []),
+    # A health word as the name someone was called is an insult; as a fact it stays health.
+    ("fi", "Häntä on haukuttu vammaiseksi ja alkoholistiksi.", ["vammaiseksi", "alkoholistiksi"]),
+    ("fi", "Asiakas kutsuttiin psykiatrin vastaanotolle.", []),
+    ("sv", "Kunden kallades alkoholist i skolan.", ["alkoholist"]),
     # Lookalikes, a first name and a word about a thing are not findings.
     ("fi", "Pianisti, kolumnisti ja humanisti käyttivät palkkalaskuria.", []),
     ("fi", "Asiakkaan isoisä Urpo toi hänet; paalutusjuntan kuljettaja.", []),
@@ -124,6 +128,8 @@ HEALTH_ROWS = [
     ("sv", "Kunden besöker A-kliniken och tar sömnmedicin.", ["A-kliniken", "sömnmedicin"]),
     ("sv", "Kunden har KOL och går på AA-möten.", ["KOL", "AA-möten"]),
     ("sv", "Kunden var sjuk, var hos tandläkaren och är föräldraledig.", []),
+    ("fi", "Asiakas kutsuttiin psykiatrin vastaanotolle.", ["psykiatrin"]),
+    ("sv", "Kunden har kallats till läkaren för sin diabetes.", ["diabetes"]),
     ("sv", "Kunden har en protest mot beslutet; bostaden är handikappanpassad.", []),
     ("sv", "Kunden studerar till närvårdare; möte med yrkesvalspsykolog.", []),
 ]
