@@ -15,14 +15,16 @@ import pytest
 
 EVALUATION_DIR = Path(__file__).resolve().parents[2] / "entries" / "evaluation"
 LANGUAGES = ("fi", "sv")
-# heldout2: the blind part, written without sight of the checker or the other parts.
-PARTS = {"heldout": "h", "tuning": "t", "heldout2": "b"}
+# heldout2: the blind part, written without sight of the checker or the other parts;
+# heldout3: a second blind part, written the same way after the word lists were broadened.
+PARTS = {"heldout": "h", "tuning": "t", "heldout2": "b", "heldout3": "c"}
 KINDS = frozenset({"abbreviation", "offensive", "health"})
 FIELDS = frozenset({"id", "language", "text", "findings"})
 MINIMUM_TOTAL = {"fi": 300, "sv": 150}
 MINIMUM_PER_FILE = {("heldout", "fi"): 100, ("heldout", "sv"): 50}
 MINIMUM_PER_FILE |= {("tuning", "fi"): 200, ("tuning", "sv"): 100}
 MINIMUM_PER_FILE |= {("heldout2", "fi"): 120, ("heldout2", "sv"): 60}
+MINIMUM_PER_FILE |= {("heldout3", "fi"): 130, ("heldout3", "sv"): 70}
 FILES = [(part, language) for part in PARTS for language in LANGUAGES]
 
 
