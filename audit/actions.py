@@ -30,6 +30,11 @@ class Action(models.TextChoices):
     CONSENT_RECORDED = "atmt.consent.recorded", _("consent recorded")
     CONSENT_WITHDRAWN = "atmt.consent.withdrawn", _("consent withdrawn")
     CONSENT_SCAN_ATTACHED = "atmt.consent.scan_attached", _("scan of a consent attached")
+    HEALTH_ITEM_RECORDED = "atmt.health_item.recorded", _("health or work-ability item recorded")
+    HEALTH_ITEM_ERASED = (
+        "atmt.health_item.erased",
+        _("health items erased: their consent was withdrawn"),
+    )
     # Changes to access rights.
     APPLICATION_SUBMITTED = "atmt.application.submitted", _("access application submitted")
     APPLICATION_APPROVED = "atmt.application.approved", _("access application approved")

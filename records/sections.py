@@ -8,8 +8,11 @@ from access.policy import Section
 from clients import client_data as clients_data
 from clients.client_data import SectionProvider
 from consent import client_data as consent_data
+from health import client_data as health_data
 
 PROVIDERS: dict[Section, SectionProvider] = {
     Section(code): provider
-    for code, provider in (clients_data.PROVIDERS | consent_data.PROVIDERS).items()
+    for code, provider in (
+        clients_data.PROVIDERS | consent_data.PROVIDERS | health_data.PROVIDERS
+    ).items()
 }

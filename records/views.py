@@ -128,5 +128,6 @@ def client_record(request, record: ClientRecord):
             "purpose": purpose,
             "purpose_label": Purpose(purpose.code).label,
             "explanations": [REASON_EXPLANATIONS[r] for r in record.decision.reasons],
+            "health_explanations": [REASON_EXPLANATIONS[r] for r in record.health_closed],
         },
     )
