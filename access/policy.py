@@ -8,13 +8,13 @@ the client's referred groups; and the worker has stated a purpose. There is no o
 
 `decide` answers for one client, one action and one moment: it names every failing condition
 and returns the sections of the record that may be shown (`Decision.sections`).
+`clients_openable_by` is the same rule as a queryset, for the same action. A property test holds
+the two to the same answer, action by action.
 
 The health and work-ability section has a gate of its own on top of the record's (004 §3; 003):
 the grant that answers for the client must include health data and the stated purpose must need
 it. Reading that data in the register rests on the law, not on a disclosure consent. A record
 may be open with that section closed; `Decision.closed` says why, from the conditions alone.
-`clients_openable_by` is the same rule as a queryset, for the same action. A property test holds
-the two to the same answer, action by action.
 
 Actions: viewing, printing and exporting read; recording writes, and needs a covering grant with
 the recording authority (a view grant reads only). A refusal or a withdrawal of a consent only

@@ -80,6 +80,7 @@ def test_the_closed_notice_is_the_same_with_and_without_items(
     assert worker_client.get(path).context["record"].health_closed == tuple(reasons)
 
 
+@pytest.mark.rule("004-3-health", "000-6-views-logged")
 def test_the_section_page_is_logged_as_the_health_section(assessing, setting):
     item = HealthItemFactory(client=setting.openable)
 
@@ -122,6 +123,7 @@ def test_an_item_is_recorded_with_its_source_and_recorder(assessing, setting):
     assert _latest_look().sections == ["health"]
 
 
+@pytest.mark.rule("004-3-health")
 def test_the_form_says_only_data_affecting_employment_is_recorded(assessing, setting):
     page = assessing.get(f"/clients/{setting.openable.pk}/health/new/")
 
@@ -140,6 +142,7 @@ def test_a_forged_post_by_a_view_only_worker_is_refused(worker_client, setting):
     assert _latest_look().reason_codes == [Reason.AUTHORITY_MISSING]
 
 
+@pytest.mark.rule("001-5-obtain-health-consent")
 @pytest.mark.parametrize("source", [HealthItem.Source.SOCIAL_SERVICES, "health_services"])
 def test_an_item_from_services_is_refused_without_the_obtaining_consent(assessing, setting, source):
     response = assessing.post(
@@ -169,6 +172,7 @@ def test_a_refused_obtaining_consent_does_not_count(assessing, setting):
     )
 
 
+@pytest.mark.rule("001-5-obtain-health-consent")
 def test_an_item_from_services_rests_on_the_obtaining_consent(assessing, setting):
     consent = ConsentFactory(client=setting.openable, kind=Consent.Kind.HEALTH_OBTAINING)
 
@@ -179,6 +183,7 @@ def test_an_item_from_services_rests_on_the_obtaining_consent(assessing, setting
     assert HealthItem.objects.get().consent == consent
 
 
+@pytest.mark.rule("001-14-erasure-after-withdrawal")
 def test_withdrawing_the_obtaining_consent_erases_its_items_as_one_typed_event(assessing, setting):
     consent = ConsentFactory(client=setting.openable, kind=Consent.Kind.HEALTH_OBTAINING)
     resting = [
@@ -215,6 +220,7 @@ def test_withdrawing_another_kind_erases_nothing(setting):
     assert not AccessEvent.objects.filter(action=LoggedAction.HEALTH_ITEM_ERASED).exists()
 
 
+@pytest.mark.rule("001-14-erasure-after-withdrawal")
 def test_a_refused_erasure_event_erases_nothing_and_keeps_the_consent(setting):
     consent = ConsentFactory(client=setting.openable, kind=Consent.Kind.HEALTH_OBTAINING)
     item = HealthItemFactory(client=setting.openable, source="social_services", consent=consent)

@@ -81,6 +81,7 @@ def _view_grant(world):
     AccessGrant.objects.filter(pk=world["grant"].pk).update(authority=AccessGrant.Authority.VIEW)
 
 
+@pytest.mark.rule("004-3-health")
 def test_every_condition_holding_opens_the_health_section(world):
     decision = decide_in(world)
 
@@ -110,6 +111,7 @@ CLOSED = [
 ]
 
 
+@pytest.mark.rule("004-3-health")
 @pytest.mark.parametrize(
     "breaker, purpose, action, record_opens, reasons",
     CLOSED,
