@@ -57,6 +57,7 @@ class Section(models.TextChoices):
     REFERRALS = "referrals", _("client group tags")
     SERVICE_NEEDS = "service_needs", _("service needs")
     CONSENTS = "consents", _("consents with their details, history and scans")
+    ENTRIES = "entries", _("case entries with their versions")
     # What asking for a consent needs, and nothing more.
     CONSENT_REQUEST = "consent_request", _("name, identity code, language and consent status")
     # Health and work-ability data: a gate of its own on top of the record's (HEALTH_REASONS).
@@ -74,7 +75,13 @@ class Action(models.TextChoices):
     INTAKE = "intake", _("intake")
 
 
-FULL_RECORD = (Section.IDENTITY, Section.REFERRALS, Section.SERVICE_NEEDS, Section.CONSENTS)
+FULL_RECORD = (
+    Section.IDENTITY,
+    Section.REFERRALS,
+    Section.SERVICE_NEEDS,
+    Section.CONSENTS,
+    Section.ENTRIES,
+)
 INTAKE_RECORD = (Section.IDENTITY, Section.REFERRALS, Section.SERVICE_NEEDS)
 CONSENT_REQUEST = (Section.CONSENT_REQUEST,)
 # The authority each action needs of the covering grant.
@@ -206,6 +213,9 @@ class Decision:
     # The gated sections that stay closed, with why: known from the conditions alone, never
     # from what the section holds, so that a closed section looks the same full or empty.
     closed: dict[Section, tuple[Reason, ...]] = field(default_factory=dict)
+    # Whether recording would be allowed at the same moment: what lets a page that views the
+    # record offer its write links without deciding again.
+    record_allowed: bool = False
     decision_id: uuid.UUID = field(default_factory=uuid.uuid4)
     policy_version: str = POLICY_VERSION
 
@@ -292,6 +302,7 @@ def decide(
         client_visible=bool(local_grants),
         at=at,
         closed={Section.HEALTH: closed} if closed else {},
+        record_allowed=not reasons and any(_authorises(g, Action.RECORD) for g in covering),
     )
 
 

@@ -214,6 +214,9 @@ CONSENT_SCAN_MAX_BYTES = 10 * 1024 * 1024
 # A given consent recorded on the worker's word that they hold the signed paper counts this many
 # days; then it stops counting until its scan is attached.
 CONSENT_SCAN_GRACE_DAYS = env_int("CONSENT_SCAN_GRACE_DAYS", 14, minimum=1)
+# A case entry made more than this many days after the event is marked late (seed 003: entries
+# are made "without undue delay").
+ENTRY_LATE_DAYS = env_int("ENTRY_LATE_DAYS", 7, minimum=1)
 # The key of the staff accounts' identity-code hashes. Its own key, not SECRET_KEY: rotating the
 # session secret must not orphan every hash (they are recomputed only when re-entered).
 IDENTITY_CODE_HASH_KEY = (

@@ -9,6 +9,7 @@ urlpatterns = [
     path("clients/", include("records.urls")),
     path("clients/<int:client_id>/consents/", include("records.consent_urls")),
     path("clients/<int:client_id>/health/", include("records.health_urls")),
+    path("clients/<int:client_id>/entries/", include("records.entry_urls")),
     path("access-log/", include("review.urls")),
     path("intake/", include("intake.urls")),
     path("access-rights/", include("access.urls")),

@@ -35,6 +35,8 @@ class Action(models.TextChoices):
         "atmt.health_item.erased",
         _("health items erased: their consent was withdrawn"),
     )
+    ENTRY_RECORDED = "atmt.entry.recorded", _("case entry recorded")
+    ENTRY_CORRECTED = "atmt.entry.corrected", _("case entry corrected")
     # Changes to access rights.
     APPLICATION_SUBMITTED = "atmt.application.submitted", _("access application submitted")
     APPLICATION_APPROVED = "atmt.application.approved", _("access application approved")

@@ -8,7 +8,8 @@ A pure module: text and language in, findings out, no Django. Three kinds of fin
 - ``offensive``: a belittling or stigmatising word, matched on lemmas, also inflected and inside
   compounds (``quality_data/offensive_{fi,sv}.tsv``).
 - ``health``: a health or work-ability detail that belongs in the health section
-  (``quality_data/health_{fi,sv}.tsv``).
+  (``quality_data/health_{fi,sv}.tsv``). A health word given as the name someone was called
+  ("haukkui vammaiseksi", "kallades alkoholist") is reported as offensive instead.
 
 Finnish is analysed with Voikko (the BASEFORM and every compound part from WORDBASES and
 STRUCTURE); words Voikko cannot analyse (slang such as "mamulle", "nistille") go to a stem+ending
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -76,8 +77,17 @@ PROPER_NAME_CLASSES = frozenset({"etunimi", "sukunimi", "paikannimi", "nimi"})
 # ihmisiä"); before any other noun it describes a thing ("hulluksi kiireeksi").
 PERSON_NOUNS_FI = frozenset(
     {"ihminen", "henkilö", "asiakas", "mies", "nainen", "tyyppi", "poika", "tyttö", "nuori",
-     "kaveri", "jätkä", "äijä", "työntekijä", "hakija", "isä", "äiti", "perhe", "porukka"}
+     "kaveri", "jätkä", "äijä", "työntekijä", "hakija", "isä", "äiti", "perhe", "porukka",
+     "ukko", "eukko", "mummo", "pappa", "vaari", "veli", "sisko", "sisar", "vaimo", "puoliso",
+     "lapsi", "naapuri", "ystävä", "kollega", "esimies", "pomo", "työtön", "työnhakija",
+     "maahanmuuttaja", "ulkomaalainen", "pakolainen", "turvapaikanhakija", "opiskelija",
+     "harjoittelija", "oppilas", "opettaja", "ohjaaja", "virkailija", "työnantaja", "asukas",
+     "vanhempi", "sukulainen", "nuorukainen", "eläkeläinen", "työkaveri", "väki", "kansa",
+     "jengi", "sakki", "joukko", "ryhmä", "heppu", "kundi", "tyttöystävä", "poikaystävä"}
 )  # fmt: skip
+# Finnish endings of nouns for people: agent nouns (hakija, myyjä), inhabitants (suomalainen),
+# -isti and -ari (kolumnisti, narkkari), and compounds whose head is a person noun.
+PERSON_SUFFIXES_FI = ("ja", "jä", "lainen", "läinen", "isti", "ari", "äri", "mies", "nainen")
 
 FI_CASE_ENDINGS = (
     "", "n", "t", "a", "ä", "ta", "tä", "tta", "ttä", "na", "nä", "ksi", "ssa", "ssä", "sta", "stä",
@@ -85,6 +95,8 @@ FI_CASE_ENDINGS = (
     "ja", "jä", "jen", "ien", "iden", "itten", "ia", "iä", "ita", "itä", "ina", "inä", "iksi",
     "issa", "issä", "ista", "istä", "illa", "illä", "ilta", "iltä", "ille", "iin", "ihin", "ine",
     "ineen", "itta", "ittä", "it", "e", "eja", "ejä", "ille",
+    "ot", "oja", "ojen", "oiden", "oita", "oina", "oiksi", "oissa", "oista", "oilla", "oilta",
+    "oille", "oihin",
 )  # fmt: skip
 FI_POSSESSIVES = ("", "ni", "si", "nsa", "nsä", "mme", "nne", "an", "en")
 FI_CLITICS = ("", "kin", "kaan", "kään", "han", "hän", "ko", "kö")
@@ -99,12 +111,16 @@ FI_ENDINGS = frozenset(
     for clitic in FI_CLITICS
     if not (possessive and case in {"n", "t"})
 )
+MAX_ENDING = max(len(ending) for ending in FI_ENDINGS | set(SV_ENDINGS))
 # Compound parts shorter than this are matched only whole (Swedish "lat" is not in "Latinamerika").
 MIN_COMPOUND_PART = 5
 MIN_MODIFIER_REST = 4
 # Finnish heads are found only after a modifier Voikko knows ("sossu|mamuille"), so shorter ones
 # are safe there.
 MIN_HEAD = {"fi": 4, "sv": MIN_COMPOUND_PART}
+# Finnish modifiers of unknown compounds may be four letters ("mamu|porukka", "matu|jengi"): the
+# rest must be a word Voikko knows, so Swedish-style accidental prefixes are rarer.
+MIN_MODIFIER = {"fi": 4, "sv": MIN_COMPOUND_PART}
 
 
 @dataclass(frozen=True)
@@ -112,7 +128,11 @@ class WordList:
     """One data file: lemma -> match mode, plus the stem+ending forms for unanalysed words."""
 
     modes: dict[str, str]
-    forms: dict[str, str] = field(default_factory=dict)  # inflected form -> lemma
+    # Stem -> lemma and the endings a stem takes: a form is a stem plus one of the endings. Looked
+    # up by splitting the word rather than listing every form (the Finnish endings with
+    # possessives and clitics run to thousands a stem).
+    stem_lemmas: dict[str, str] = field(default_factory=dict)
+    endings: frozenset[str] = frozenset()
     prefixes: dict[str, str] = field(default_factory=dict)  # compound-modifier stem -> lemma
     # Swedish health terms are looked for as modifiers of known compounds too ("alkoholproblem",
     # "insulinbehandling"); offensive ones only in unknown words ("idiotsäker" is harmless).
@@ -120,6 +140,15 @@ class WordList:
 
     def mode(self, lemma: str) -> str | None:
         return self.modes.get(lemma)
+
+    def form(self, word: str) -> str | None:
+        """The lemma whose stem plus an ending spells `word` (the longest stem wins)."""
+        shortest_stem = max(1, len(word) - MAX_ENDING)
+        for cut in range(len(word), shortest_stem - 1, -1):
+            lemma = self.stem_lemmas.get(word[:cut])
+            if lemma is not None and word[cut:] in self.endings:
+                return lemma
+        return None
 
 
 def read_tsv(name: str) -> Iterator[list[str]]:
@@ -133,8 +162,16 @@ def stems(lemma: str, language: str) -> set[str]:
     if language == "fi":
         if lemma.endswith("i"):
             found.add(lemma[:-1] + "e")  # nisti -> nistejä, nisteille
+        elif lemma.endswith("nen"):
+            found.update({lemma[:-3] + "s", lemma[:-3] + "se"})  # pulliainen -> pulliaisia
+        elif lemma.endswith("s"):
+            found.update({lemma[:-1] + "kse", lemma[:-1] + "ks"})  # alkkis -> alkkiksia
         elif lemma[-1] not in "aeiouyäö":
             found.add(lemma + "i")  # junkie is vowel-final; loser -> loseria
+        elif lemma[-2:] in {"aa", "ää", "ee", "oo", "uu", "yy", "öö"}:
+            found.add(lemma[:-1])  # piripää -> piripäitä, piripäille
+        elif lemma[-1] in "aä" and len(lemma) >= 5:
+            found.add(lemma[:-1])  # dokaaja -> dokaajia, dokaajille
     elif lemma.endswith(("e", "a")):
         found.add(lemma[:-1])  # pundare -> pundarna, pundarkompis; blatte -> blattarna
     return found
@@ -145,22 +182,24 @@ def word_list(name: str, language: str) -> WordList:
     modes: dict[str, str] = {}
     for row in read_tsv(f"{name}_{language}.tsv"):
         modes[row[0].lower()] = row[1]
-    forms: dict[str, str] = {}
+    stem_lemmas: dict[str, str] = {}
     prefixes: dict[str, str] = {}
-    endings: Iterable[str] = FI_ENDINGS if language == "fi" else SV_ENDINGS
-    endings = tuple(endings)
+    endings = FI_ENDINGS if language == "fi" else frozenset(SV_ENDINGS)
     for lemma, mode in modes.items():
         if mode in {"allow", "surface"}:
             continue
         for stem in stems(lemma, language):
-            for ending in endings:
-                forms.setdefault(stem + ending, lemma)
-            if len(lemma) >= MIN_COMPOUND_PART:
+            stem_lemmas.setdefault(stem, lemma)
+            if len(lemma) >= MIN_MODIFIER[language]:
                 prefixes.setdefault(stem, lemma)
                 if language == "sv":
                     prefixes.setdefault(stem + "s", lemma)
     return WordList(
-        modes=modes, forms=forms, prefixes=prefixes, modifiers_in_known_words=name == "health"
+        modes=modes,
+        stem_lemmas=stem_lemmas,
+        endings=endings,
+        prefixes=prefixes,
+        modifiers_in_known_words=name == "health",
     )
 
 
@@ -314,12 +353,12 @@ def fallback_lemmas(word: str, words: WordList, morph: Morphology, known: bool) 
     """Stem+ending matching for words the analyser does not know (and Swedish compounds)."""
     lower = word.lower()
     hits: set[str] = set()
-    exact = words.forms.get(lower)
+    exact = words.form(lower)
     if exact is not None and mode_matches(words.mode(exact), "whole"):
         hits.add(exact)
     # Compound head: a known modifier before an inflected list word ("sossumamuille").
     for cut in range(3, len(lower) - 2):
-        lemma = words.forms.get(lower[cut:])
+        lemma = words.form(lower[cut:])
         if lemma is None or len(lemma) < MIN_HEAD[morph.language]:
             continue
         if not mode_matches(words.mode(lemma), "head"):
@@ -330,12 +369,12 @@ def fallback_lemmas(word: str, words: WordList, morph: Morphology, known: bool) 
     if known and not words.modifiers_in_known_words:
         return hits
     # Compound modifier: a list word before a known word ("nistikavereitaan", "pundarkompis").
-    for cut in range(MIN_COMPOUND_PART, len(lower) - MIN_MODIFIER_REST + 1):
+    for cut in range(MIN_MODIFIER[morph.language], len(lower) - MIN_MODIFIER_REST + 1):
         lemma = words.prefixes.get(lower[:cut])
         if lemma is None or not mode_matches(words.mode(lemma), "part"):
             continue
         rest = lower[cut:]
-        if morph.is_word(rest) or words.forms.get(rest):
+        if morph.is_word(rest) or words.form(rest):
             hits.add(lemma)
             break
     return hits
@@ -394,7 +433,8 @@ def check(text: str, language: str) -> list[Finding]:
             findings.append(finding(OFFENSIVE, token.text))
             continue
         if is_health(token, candidates, health, morph, analysed):
-            findings.append(finding(HEALTH, token.text))
+            kind = OFFENSIVE if called_names(token, words, index, morph) else HEALTH
+            findings.append(finding(kind, token.text))
             continue
         if is_unexplained_abbreviation(token.text, language, explained, morph):
             abbreviations.setdefault(abbreviation_head(token.text).upper(), []).append(token)
@@ -481,11 +521,43 @@ def about_a_thing(
         if (
             (analysis.get("CLASS") or "").startswith("nimisana")
             and analysis.get("SIJAMUOTO") in own_cases
-            and (analysis.get("BASEFORM") or "").lower() not in PERSON_NOUNS_FI
+            and not is_person_noun(analysis)
             and (analysis.get("BASEFORM") or "").lower() not in words_list.modes
         ):
             return True
     return False
+
+
+# Name-calling: "haukkui häntä vammaiseksi", "kallade honom alkoholist". A health word that
+# names what someone was called is an insult, not a health detail (labelling rules, "Kinds
+# together"). Finnish: the word in the translative after one of these verbs; Swedish: the word
+# within three words after a form of "kalla".
+NAME_CALLING_VERBS_FI = ("hauku", "haukk", "nimitel", "nimitt", "kutsu", "solva", "huutel")
+NAME_CALLING_WINDOW = 4
+
+
+def called_names(token: Token, words: list[Token], index: int, morph: Morphology) -> bool:
+    before = words[max(0, index - NAME_CALLING_WINDOW) : index]
+    if isinstance(morph, Finnish):
+        if not any(a.get("SIJAMUOTO") == "tulento" for a in morph.analyses(token.text)):
+            return False
+        return any(word.text.lower().startswith(NAME_CALLING_VERBS_FI) for word in before)
+    return any(
+        word.text.lower().startswith("kalla") and word.text.lower() != "kallas"
+        for word in before[-3:]
+    )
+
+
+def is_person_noun(analysis: dict[str, str]) -> bool:
+    """Whether a Finnish noun analysis names a person ("opiskelija", "työtön", "pomo")."""
+    baseform = (analysis.get("BASEFORM") or "").lower()
+    bases = WORDBASE.findall(analysis.get("WORDBASES") or "")
+    head = bases[-1][1].lower() if bases else baseform
+    return (
+        baseform in PERSON_NOUNS_FI
+        or head in PERSON_NOUNS_FI
+        or baseform.endswith(PERSON_SUFFIXES_FI)
+    )
 
 
 def is_health(

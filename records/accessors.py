@@ -464,10 +464,9 @@ def _refusal_reasons(needs: tuple[Section, ...], decision: Decision) -> tuple[st
 
 
 def _has_item(shown: tuple[Section, ...], client: Client, item: int) -> bool:
-    """Whether the one section shown holds `item` for this client."""
-    [section] = shown
-    has_item = PROVIDERS[section].has_item
-    return has_item is not None and has_item(client, item)
+    """Whether the one section shown that has items holds `item` for this client."""
+    [has_item] = [check for s in shown if (check := PROVIDERS[s].has_item) is not None]
+    return has_item(client, item)
 
 
 def _outcome(decision: Decision, shown: tuple[Section, ...]) -> str:

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from access.decorators import role_required
-from access.policy import REASON_EXPLANATIONS
+from access.policy import REASON_EXPLANATIONS, Section
 from access.purposes import Purpose
 from access.roles import Role
 from audit.context import RequestContext
@@ -120,6 +120,7 @@ def purpose_choose(request, client_id: int, client_name: str):
 @client_page()
 def client_record(request, record: ClientRecord):
     purpose = record.purpose
+    entries = record.sections.get(Section.ENTRIES)
     return render(
         request,
         "clients/record.html",
@@ -129,5 +130,7 @@ def client_record(request, record: ClientRecord):
             "purpose_label": Purpose(purpose.code).label,
             "explanations": [REASON_EXPLANATIONS[r] for r in record.decision.reasons],
             "health_explanations": [REASON_EXPLANATIONS[r] for r in record.health_closed],
+            "entries": entries.page(request.GET.get("page")) if entries else None,
+            "may_record": record.decision.record_allowed,
         },
     )

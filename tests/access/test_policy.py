@@ -405,5 +405,19 @@ def test_a_recording_grant_for_another_group_does_not_lend_its_authority(world):
     other.client_groups.set([client_group("long_term_unemployed")])
 
     assert world.decide(action=Action.VIEW).allowed
+    assert not world.decide(action=Action.VIEW).record_allowed
     assert world.decide(action=Action.RECORD).reasons == (Reason.AUTHORITY_MISSING,)
     assert list(clients_openable_by(world.worker, action=Action.RECORD, at=AT)) == []
+
+
+@pytest.mark.parametrize("broken", [None, *BREAKERS], ids=str)
+def test_a_view_says_whether_recording_would_be_allowed(world, broken):
+    """What the record page offers (write links) is what the record action decides."""
+    if broken is not None:
+        BREAKERS[broken](world)
+    purpose = purpose_unless_broken({broken})
+
+    viewing = world.decide(action=Action.VIEW, purpose=purpose)
+    recording = world.decide(action=Action.RECORD, purpose=purpose)
+
+    assert viewing.record_allowed == recording.allowed

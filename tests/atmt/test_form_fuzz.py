@@ -17,6 +17,7 @@ from django import forms
 from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client as PasswordOnlyClient
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import assign_perm
@@ -25,6 +26,7 @@ from hypothesis import strategies as st
 
 import access.forms
 import consent.forms
+import entries.forms
 import health.forms
 import intake.forms
 import records.forms
@@ -33,6 +35,8 @@ from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role
 from atmt.forms import HdsFormMixin
 from consent.models import Consent
+from entries.models import EntryVersion
+from entries.services import EntryText, entry_record
 from sign_in.first_password import first_password_path
 from tests.factories import UserFactory, client_group, identity_code_for
 from tests.pages import state_purpose
@@ -119,6 +123,7 @@ class World:
     agreement: WorkerAgreement
     consent: Consent
     clients: dict
+    entry: EntryVersion
 
 
 def today(days=0) -> str:
@@ -383,6 +388,20 @@ TARGETS = [
         },
     ),
     Target(
+        "entry-new",
+        (entries.forms.EntryForm,),
+        "worker",
+        lambda w: f"/clients/{w.setting.openable.pk}/entries/new/",
+        lambda w: _entry_fields(),
+    ),
+    Target(
+        "entry-correct",
+        (entries.forms.EntryCorrectionForm,),
+        "worker",
+        lambda w: f"/clients/{w.setting.openable.pk}/entries/{w.entry.entry_id}/correct/",
+        lambda w: _entry_fields() | {"reason": "Tarkennettu"},
+    ),
+    Target(
         "intake-lookup",
         (intake.forms.IntakeLookupForm,),
         "official",
@@ -473,6 +492,20 @@ TARGETS = [
 NEW_STAFF = "newstaff"
 
 
+def _entry_fields() -> dict:
+    return {
+        "occurred_on": today(-1),
+        "occurred_time": "10:30",
+        "contact_method": "meeting",
+        "participants": "Asiakas ja ohjaaja",
+        "content": "Sovittiin työnhausta.",
+        "source": "",
+        "language": "fi",
+        "acknowledged": "",
+        "acknowledged_for": "",
+    }
+
+
 def _uidb64(username: str) -> str:
     return urlsafe_base64_encode(force_bytes(User.objects.get(username=username).pk))
 
@@ -485,6 +518,7 @@ def test_every_form_is_fuzzed():
         for module in (
             access.forms,
             consent.forms,
+            entries.forms,
             health.forms,
             intake.forms,
             records.forms,
@@ -535,6 +569,19 @@ def world(setting, supervisor, access_admin):
         agreement=WorkerAgreement.objects.get(worker=setting.worker),
         consent=Consent.objects.filter(client=setting.openable).latest("pk"),
         clients={},
+        entry=entry_record(
+            actor=setting.worker,
+            client=setting.openable,
+            text=EntryText(
+                occurred_at=timezone.now() - datetime.timedelta(days=1),
+                contact_method="phone",
+                participants="Asiakas",
+                content="Sovittiin työnhausta.",
+                language="fi",
+            ),
+            findings=[],
+            acknowledged=False,
+        ),
     )
 
 

@@ -46,6 +46,8 @@ from clients.services import (
 )
 from consent.models import Consent
 from consent.services import consent_record, consent_scan_attach, consent_withdraw
+from entries.models import EntryVersion
+from entries.services import EntryText, entry_correct, entry_record
 from health.models import HealthItem
 from health.services import health_item_record
 from records.withdrawal import consent_withdraw_and_erase
@@ -419,12 +421,50 @@ CASES = {
         state=lambda o: list(Client.objects.filter(pk=o.client.pk).values_list("phone")),
         by_official=True,
     ),
+    "entry_record": Case(
+        run=lambda o: entry_record(actor=o.worker, client=o.client, text=_entry_text(), **_clean),
+        events=lambda o: [(Action.ENTRY_RECORDED, _latest(EntryVersion))],
+        state=lambda o: list(EntryVersion.objects.values_list("pk", "number")),
+    ),
+    "entry_correct": Case(
+        run=lambda o: entry_correct(
+            actor=o.worker,
+            client=o.client,
+            entry_id=_first_entry(o).entry_id,
+            text=_entry_text(),
+            reason="Tarkennettu",
+            **_clean,
+        ),
+        events=lambda o: [(Action.ENTRY_CORRECTED, _latest(EntryVersion))],
+        state=lambda o: list(EntryVersion.objects.values_list("pk", "number")),
+    ),
     "two_factor_reset": Case(
         run=lambda o: two_factor_reset(actor=o.admin, user=authenticator(o.worker).user),
         events=lambda o: [(Action.TWO_FACTOR_RESET, o.worker)],
         state=lambda o: list(TOTPDevice.objects.values_list("pk")),
     ),
 }
+
+
+_clean: dict[str, Any] = {"findings": [], "acknowledged": False}
+
+
+def _entry_text() -> EntryText:
+    return EntryText(
+        occurred_at=timezone.now() - datetime.timedelta(hours=1),
+        contact_method="phone",
+        participants="Asiakas ja ohjaaja",
+        content="Sovittiin työnhausta.",
+        language="fi",
+    )
+
+
+def _first_entry(office) -> EntryVersion:
+    """An entry to correct, made beforehand."""
+    first = EntryVersion.objects.first()
+    return first or entry_record(
+        actor=office.worker, client=office.client, text=_entry_text(), **_clean
+    )
 
 
 def _accounts():
@@ -447,6 +487,8 @@ def _deactivated(user):
 @pytest.mark.parametrize("name", list(CASES))
 def test_the_service_writes_one_typed_event_per_object_it_changes(office, name):
     case = CASES[name]
+    if name == "entry_correct":
+        _first_entry(office)
     before = AccessEvent.objects.count()
 
     case.run(office)
@@ -463,7 +505,7 @@ def test_the_service_writes_one_typed_event_per_object_it_changes(office, name):
 def _actor(office, name):
     if CASES[name].by_official:
         return office.official
-    if name.startswith(("service_need", "consent", "health", "access_application_submit")):
+    if name.startswith(("service_need", "consent", "entry", "health", "access_application_submit")):
         return office.worker
     return office.admin
 
@@ -483,6 +525,8 @@ def test_the_change_is_rolled_back_when_its_event_cannot_be_written(office, name
         authenticator(office.worker)
     if name == "account_reactivate":
         _deactivated(office.worker)
+    if name == "entry_correct":
+        _first_entry(office)
     before = case.state(office)
     block_access_event_inserts()
 
@@ -518,6 +562,8 @@ def test_a_failed_unlock_event_leaves_the_account_locked(office):
 
 def test_every_change_code_has_a_case_or_is_written_elsewhere():
     written_here = {
+        Action.ENTRY_RECORDED,
+        Action.ENTRY_CORRECTED,
         Action.CLIENT_REGISTERED,
         Action.CLIENT_MOVED,
         Action.RELATIONSHIP_STARTED,

@@ -12,6 +12,7 @@ from playwright.sync_api import ConsoleMessage, Error, Page
 
 from access.roles import Role
 from demo.clients import demo_clients_load
+from demo.entries import demo_entries_load
 from demo.users import DEMO_PASSWORD, demo_scope_load, demo_users_load
 from tests.factories import reseed
 
@@ -109,6 +110,7 @@ def demo_clients(demo_users):
     reseed()
     demo_clients_load()
     demo_scope_load()
+    demo_entries_load()
     return demo_users
 
 

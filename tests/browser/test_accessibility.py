@@ -18,6 +18,7 @@ from access.roles import Role
 from clients.models import Client, ClientGroup, Municipality
 from consent.models import Consent
 from demo.clients import DEMO_SPECIAL_CLIENTS
+from entries.models import EntryVersion
 from sign_in.first_password import first_password_path
 from tests.browser.axe import accessibility_violations
 from tests.browser.conftest import DESKTOP_VIEWPORT
@@ -27,6 +28,7 @@ from tests.browser.test_client_record_journey import (
     search_by_identity_code,
     state_purpose,
 )
+from tests.browser.test_entries_journey import FLAWED, fill_entry
 from tests.browser.test_health_journey import WORK_ABILITY, choose_purpose
 from tests.factories import TEST_PASSWORD, UserFactory, identity_code_for
 
@@ -124,6 +126,13 @@ def test_case_worker_pages_have_no_serious_accessibility_violation(
     walk.visit("purpose", f"/clients/{kalle}/purpose/")
     state_purpose(page)
     walk.check("record")
+    walk.visit("entry-new", f"/clients/{kalle}/entries/new/")
+    fill_entry(page, FLAWED)
+    page.get_by_role("button", name="Tarkista ja tallenna kirjaus").click()
+    walk.check("entry-findings")
+    corrected = EntryVersion.objects.filter(entry__client_id=kalle, number=2).get()
+    walk.visit("entry-history", f"/clients/{kalle}/entries/{corrected.entry_id}/")
+    walk.visit("entry-correct", f"/clients/{kalle}/entries/{corrected.entry_id}/correct/")
     walk.visit("consents", f"/clients/{kalle}/consents/")
     walk.visit("consent-new", f"/clients/{kalle}/consents/new/")
     consent = Consent.objects.filter(client_id=kalle).order_by("-pk").first()

@@ -64,7 +64,7 @@ def test_stated_purpose_opens_the_record_and_logs_the_view(worker_client, settin
     assert event.decision == AccessEvent.Decision.ALLOWED
     assert event.purpose_code == "plan"
     assert event.purpose_text == "Suunnitelman päivitys"
-    assert event.sections == ["identity", "referrals", "service_needs", "consents"]
+    assert event.sections == ["identity", "referrals", "service_needs", "consents", "entries"]
     assert set(event.basis) == {"referral", "service_need", "consent", "agreement", "grant"}
     assert event.actor_roles == ["case_worker"]
     assert str(event.request_id) == response.headers["X-Request-ID"]
@@ -185,8 +185,9 @@ def test_record_page_costs_the_same_queries_whatever_the_history(
 
 # Session, user, the second factor's device and the user's roles, then the decision (client,
 # referrals, need, consent, agreement, grants and their groups), the event, the record's three
-# histories and the client relationship, within one transaction.
-RECORD_PAGE_QUERIES = 20
+# histories and the client relationship, within one transaction; then the number of entries
+# (none here: with entries, one more query reads their page, tests/entries/test_entry_pages.py).
+RECORD_PAGE_QUERIES = 21
 
 
 @pytest.mark.rule("000-6-views-logged")

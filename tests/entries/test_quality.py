@@ -37,6 +37,9 @@ ABBREVIATION_ROWS = [
     ("sv", "Arbetsprövning (AP) börjar 3.2. Målet med AP:n är klart.", []),
     # An explanation in another entry does not count.
     ("fi", "TK:n ohjaaja soitti.", ["TK:n"]),
+    # "ex-" (former) is generally known.
+    ("fi", "Asiakkaan ex-puoliso hoitaa lapsia.", []),
+    ("sv", "Kundens ex-sambo hjälper med barnen.", []),
     # Generally known, with endings and in compounds.
     ("fi", "CV:tä päivitetty ja lähetetty PDF-muodossa, esim. klo 10 TE-toimistoon.", []),
     ("fi", "Kelan ja KELA:n päätös, yt-neuvottelut, ELY-keskus, tradenomi (AMK).", []),
@@ -57,9 +60,23 @@ OFFENSIVE_ROWS = [
     ("fi", "Nistille ei makseta ennakkoa, kaverit ovat nistejä.", ["Nistille", "nistejä"]),
     ("fi", "Nistiporukka houkuttelee asiakasta.", ["Nistiporukka"]),
     ("fi", "Työnantaja kutsui asiakasta kehariksi.", ["kehariksi"]),
+    # The stem+ending fallback: long-vowel, -s and -ja words; a four-letter modifier.
+    ("fi", "Kaverit ovat piripäitä ja alkkiksia.", ["piripäitä", "alkkiksia"]),
+    ("fi", "Naapurit ovat dokailijoita.", ["dokailijoita"]),
+    ("fi", "Mamuporukka odotti ulkona.", ["Mamuporukka"]),
+    # "psyko" is a compound part of psykoterapia: only its exact forms are name-calling.
+    ("fi", "Asiakas on kuntoutuspsykoterapiassa; naapuri on psyko.", ["psyko"]),
     # Quoted words count; a belittling adjective about a person counts.
     ("fi", "Asiakas sanoi olevansa ”laiska kuin mikä”.", ["laiska"]),
     ("fi", "Kurssilla oli pelkkiä tyhmiä ihmisiä.", ["tyhmiä"]),
+    # Before any noun for a person, not only "ihminen": agent nouns, "työtön", compounds.
+    ("fi", "Hän on laiska opiskelija ja tyhmä työnhakija.", ["laiska", "tyhmä"]),
+    ("fi", "Laiskat työttömät ja tyhmät maahanmuuttajat.", ["Laiskat", "tyhmät"]),
+    ("fi", "Asiakas teki tyhmän virheen.", []),
+    # A health word as the name someone was called is an insult; as a fact it stays health.
+    ("fi", "Häntä on haukuttu vammaiseksi ja alkoholistiksi.", ["vammaiseksi", "alkoholistiksi"]),
+    ("fi", "Asiakas kutsuttiin psykiatrin vastaanotolle.", []),
+    ("sv", "Kunden kallades alkoholist i skolan.", ["alkoholist"]),
     # Lookalikes, a first name and a word about a thing are not findings.
     ("fi", "Pianisti, kolumnisti ja humanisti käyttivät palkkalaskuria.", []),
     ("fi", "Asiakkaan isoisä Urpo toi hänet; paalutusjuntan kuljettaja.", []),
@@ -77,6 +94,7 @@ OFFENSIVE_ROWS = [
         ["fyllegubbarna", "Blattarna"],
     ),
     ("sv", "Knarkaren vill inte ta emot hjälp.", ["Knarkaren"]),
+    ("sv", "Kunden kallade chefen odugling och kollegorna korkade.", ["odugling", "korkade"]),
     ("sv", "Kunden bor i Latinamerika, läser idiom och fyllde i en platsannons.", []),
     ("sv", "Kunden beskrev jobbet som ”galet stressigt”; dumperförare från Mongoliet.", []),
 ]
@@ -89,6 +107,11 @@ HEALTH_ROWS = [
     ("fi", "Asiakas käy A-klinikalla, F32-diagnoosi.", ["A-klinikalla", "F32-diagnoosi"]),
     ("fi", "Asiakkaalla on lukihäiriö ja polvivamma.", ["lukihäiriö", "polvivamma"]),
     ("fi", "Asiakas on raskaana viikolla 20.", ["raskaana"]),
+    ("fi", "Asiakas toipuu leikkauksesta, oli saikulla.", ["leikkauksesta", "saikulla"]),
+    ("fi", "Asiakas oli humalassa ja on ollut katkolla.", ["humalassa", "katkolla"]),
+    # Lookalikes: haircuts, showers, batteries and the work trial's accident insurance.
+    ("fi", "Hiustenleikkauksen jälkeen sadekuuro; litiumakkutehdas haastattelee.", []),
+    ("fi", "Työkokeilun ajan asiakas on vakuutettu tapaturmavakuutuksella.", []),
     # Not health: a bare illness or appointment, occupations, lifting limits, family leave.
     ("fi", "Asiakas kävi lääkärissä ja oli sairaana, ei raskaita taakkoja.", []),
     ("fi", "Asiakas opiskelee lähihoitajaksi; Ammatinvalintapsykologin tapaaminen.", []),
@@ -103,7 +126,11 @@ HEALTH_ROWS = [
     ("sv", "Kunden har alkoholproblem och panikångest.", ["alkoholproblem", "panikångest"]),
     ("sv", "Kunden har en knäskada och en autismdiagnos.", ["knäskada", "autismdiagnos"]),
     ("sv", "Kunden besöker A-kliniken och tar sömnmedicin.", ["A-kliniken", "sömnmedicin"]),
+    ("sv", "Kunden har KOL och går på AA-möten.", ["KOL", "AA-möten"]),
     ("sv", "Kunden var sjuk, var hos tandläkaren och är föräldraledig.", []),
+    ("fi", "Asiakas kutsuttiin psykiatrin vastaanotolle.", ["psykiatrin"]),
+    ("sv", "Kunden har kallats till läkaren för sin diabetes.", ["diabetes"]),
+    ("sv", "Kunden har en protest mot beslutet; bostaden är handikappanpassad.", []),
     ("sv", "Kunden studerar till närvårdare; möte med yrkesvalspsykolog.", []),
 ]
 
