@@ -35,6 +35,11 @@ class GrantScopeForm(HdsFormMixin, forms.Form):
         error_messages={"required": _("Choose at least one client group.")},
     )
     authority = forms.ChoiceField(label=_("Authority"), choices=AccessGrant.Authority.choices)
+    health_data = forms.BooleanField(
+        label=_("Health and work-ability data"),
+        required=False,
+        help_text=_("Only where the tasks include assessing work ability (act 916/2012 13:3)."),
+    )
     first_day = forms.DateField(label=_("First day"), widget=IsoDateInput())
     last_day = forms.DateField(label=_("Last day"), widget=IsoDateInput())
 
@@ -57,6 +62,7 @@ class GrantScopeForm(HdsFormMixin, forms.Form):
             municipality=data["municipality"],
             client_groups=tuple(data["client_groups"]),
             authority=data["authority"],
+            health_data=data["health_data"],
             valid_from=_start_of(data["first_day"]),
             valid_until=_start_of(data["last_day"] + datetime.timedelta(days=1)),
         )
@@ -219,6 +225,7 @@ def initial_from(scope_owner) -> dict:
         "municipality": scope_owner.municipality_id,
         "client_groups": list(scope_owner.client_groups.all()),
         "authority": scope_owner.authority,
+        "health_data": scope_owner.health_data,
         "first_day": timezone.localdate(scope_owner.valid_from),
         "last_day": last_moment.date(),
     }

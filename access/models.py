@@ -87,6 +87,12 @@ class AccessScope(models.Model):
         "clients.ClientGroup", related_name="+", verbose_name=_("client groups")
     )
     authority = models.CharField(_("authority"), max_length=10, choices=Authority)
+    # Health and work-ability data is a section of its own: only a right that names it opens it.
+    health_data = models.BooleanField(
+        _("health and work-ability data"),
+        default=False,
+        help_text=_("Only where the tasks include assessing work ability (act 916/2012 13:3)."),
+    )
     valid_from = models.DateTimeField(_("valid from"))
     valid_until = models.DateTimeField(_("valid until"))
 

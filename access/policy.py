@@ -11,6 +11,11 @@ and returns the sections of the record that may be shown (`Decision.sections`).
 `clients_openable_by` is the same rule as a queryset, for the same action. A property test holds
 the two to the same answer, action by action.
 
+The health and work-ability section has a gate of its own on top of the record's (004 §3; 003):
+the grant that answers for the client must include health data and the stated purpose must need
+it. Reading that data in the register rests on the law, not on a disclosure consent. A record
+may be open with that section closed; `Decision.closed` says why, from the conditions alone.
+
 Actions: viewing, printing and exporting read; recording writes, and needs a covering grant with
 the recording authority (a view grant reads only). A refusal or a withdrawal of a consent only
 narrows access and may be recorded at any time (seed 000 §§4-5, 001 §11; GDPR Art. 7(3)): it
@@ -55,6 +60,8 @@ class Section(models.TextChoices):
     ENTRIES = "entries", _("case entries with their versions")
     # What asking for a consent needs, and nothing more.
     CONSENT_REQUEST = "consent_request", _("name, identity code, language and consent status")
+    # Health and work-ability data: a gate of its own on top of the record's (HEALTH_REASONS).
+    HEALTH = "health", _("health and work-ability data")
 
 
 class Action(models.TextChoices):
@@ -102,6 +109,9 @@ class Reason(models.TextChoices):
     AUTHORITY_MISSING = "authority_missing", _("no recording authority")
     PURPOSE_MISSING = "purpose_missing", _("no purpose")
     SCOPE_MISSING = "scope_missing", _("outside the municipalities served")
+    # Why the health section stays closed on a record that may be opened.
+    HEALTH_SCOPE_MISSING = "health_scope_missing", _("access right does not cover health data")
+    HEALTH_PURPOSE_MISSING = "health_purpose_missing", _("purpose does not need health data")
 
 
 # What the denied page tells the worker: what is missing, and what they can do about it.
@@ -154,12 +164,27 @@ REASON_EXPLANATIONS = {
         _("You do not serve the client's home municipality."),
         _("Ask your access administrator which municipalities you serve."),
     ),
+    Reason.HEALTH_SCOPE_MISSING: (
+        _("Your access right for this client does not cover health and work-ability data."),
+        _("If your duties need it, apply for an access right that covers health data."),
+    ),
+    Reason.HEALTH_PURPOSE_MISSING: (
+        _("Your stated purpose does not need health and work-ability data."),
+        _("State the purpose of assessing work ability if that is what you are doing."),
+    ),
 }
 
 
+# The health section's own conditions: they close that section only, never the record.
+HEALTH_REASONS = (Reason.HEALTH_SCOPE_MISSING, Reason.HEALTH_PURPOSE_MISSING)
+# The purposes that need health and work-ability data (004 §3: only where it affects employment).
+HEALTH_PURPOSES = frozenset({Purpose.WORK_ABILITY})
+
 # The case worker's actions and the reasons they can fail for; intake has its own (above).
 CASE_WORK_ACTIONS = tuple(action for action in Action if action != Action.INTAKE)
-CASE_WORK_REASONS = tuple(reason for reason in Reason if reason != Reason.SCOPE_MISSING)
+CASE_WORK_REASONS = tuple(
+    reason for reason in Reason if reason != Reason.SCOPE_MISSING and reason not in HEALTH_REASONS
+)
 
 CONSENT_REASONS = frozenset(
     {
@@ -185,6 +210,9 @@ class Decision:
     # client is answered as if it did not exist.
     client_visible: bool
     at: datetime.datetime
+    # The gated sections that stay closed, with why: known from the conditions alone, never
+    # from what the section holds, so that a closed section looks the same full or empty.
+    closed: dict[Section, tuple[Reason, ...]] = field(default_factory=dict)
     # Whether recording would be allowed at the same moment: what lets a page that views the
     # record offer its write links without deciding again.
     record_allowed: bool = False
@@ -259,16 +287,42 @@ def decide(
     if purpose not in CASE_WORK_PURPOSES:
         reasons.append(Reason.PURPOSE_MISSING)
 
+    answering = (authorised or covering) if covering else []
+    health_grant, health_reasons = _health_gate(answering, purpose)
+    if not reasons and not health_reasons and health_grant is not None:
+        basis["health_grant"] = health_grant.pk
+    sections = _sections(reasons, client_visible=bool(local_grants))
+    closed = tuple(reasons) + health_reasons
     return Decision(
         action=action,
         allowed=not reasons,
         reasons=tuple(reasons),
-        sections=_sections(reasons, client_visible=bool(local_grants)),
+        sections=sections + (() if closed else (Section.HEALTH,)),
         basis=basis,
         client_visible=bool(local_grants),
         at=at,
+        closed={Section.HEALTH: closed} if closed else {},
         record_allowed=not reasons and any(_authorises(g, Action.RECORD) for g in covering),
     )
+
+
+def _health_gate(
+    answering: list[AccessGrant], purpose: str | None
+) -> tuple[AccessGrant | None, tuple[Reason, ...]]:
+    """The health section's own conditions on top of the record's (004 §3; 003).
+
+    One of the grants that answer for the client (those covering it, the ones with the action's
+    authority first) must include health data, and the stated purpose must need it. Returns
+    that grant, if any, and the reasons the section stays closed; the section's content is
+    never looked at.
+    """
+    health_grant = next((grant for grant in answering if grant.health_data), None)
+    reasons = []
+    if health_grant is None:
+        reasons.append(Reason.HEALTH_SCOPE_MISSING)
+    if purpose not in HEALTH_PURPOSES:
+        reasons.append(Reason.HEALTH_PURPOSE_MISSING)
+    return health_grant, tuple(reasons)
 
 
 def _decide_intake(

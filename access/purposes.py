@@ -10,6 +10,8 @@ class Purpose(models.TextChoices):
     REFERRAL = "referral", _("Handling the client's referral")
     SERVICE = "service", _("Arranging or following up a service")
     CONSENT = "consent", _("Asking for or recording a consent")
+    # The one purpose that opens the health section (004 §3: only data affecting employment).
+    WORK_ABILITY = "work_ability", _("Assessing work ability or a limitation affecting employment")
     # The labour authority's one purpose, stated by the intake pages themselves.
     INTAKE = "intake", _("Registering or referring the client, documenting the service need")
 

@@ -40,6 +40,8 @@ class GrantScope:
     authority: str
     valid_from: datetime.datetime
     valid_until: datetime.datetime
+    # Whether the right covers health and work-ability data (a section of its own).
+    health_data: bool = False
 
 
 @transaction.atomic
@@ -56,6 +58,7 @@ def access_application_submit(
             applied_by=actor,
             municipality=scope.municipality,
             authority=scope.authority,
+            health_data=scope.health_data,
             valid_from=scope.valid_from,
             valid_until=scope.valid_until,
             tasks=tasks.strip(),
@@ -82,6 +85,7 @@ def access_application_approve(
             grantee=application.applicant,
             municipality=granted.municipality,
             authority=granted.authority,
+            health_data=granted.health_data,
             valid_from=granted.valid_from,
             valid_until=granted.valid_until,
             reason=application.tasks,
@@ -145,7 +149,8 @@ def _check_scope(scope: GrantScope) -> None:
 
 
 def _check_within(narrower: GrantScope, wider: AccessScope, refusal: str | Promise) -> None:
-    """`narrower` may drop groups, lower the authority or cover less time, never more."""
+    """`narrower` may drop groups, lower the authority, drop health data or cover less time,
+    never more."""
     wider_groups = set(wider.client_groups.values_list("pk", flat=True))
     authority_widened = (
         narrower.authority == AccessGrant.Authority.RECORD
@@ -155,6 +160,7 @@ def _check_within(narrower: GrantScope, wider: AccessScope, refusal: str | Promi
         narrower.municipality.pk != wider.municipality_id
         or not {group.pk for group in narrower.client_groups} <= wider_groups
         or authority_widened
+        or (narrower.health_data and not wider.health_data)
         or narrower.valid_from < wider.valid_from
         or narrower.valid_until > wider.valid_until
     ):
@@ -221,7 +227,8 @@ def grant_change(
     reason: str,
     at: datetime.datetime | None = None,
 ) -> AccessGrant:
-    """Narrow a grant that no longer matches its purpose: fewer groups, less authority, less time.
+    """Narrow a grant that no longer matches its purpose: fewer groups, less authority, no health
+    data, less time.
 
     A right is granted only on application, so a change never widens or lengthens it: for more,
     the worker applies again. The reason is kept with the change in the grant's history.
@@ -273,7 +280,7 @@ def _save_scope(grant: AccessGrant, changed: GrantScope) -> list[str]:
     """
     fields = {
         name: getattr(changed, name)
-        for name in ("authority", "valid_from", "valid_until")
+        for name in ("authority", "health_data", "valid_from", "valid_until")
         if getattr(changed, name) != getattr(grant, name)
     }
     groups = {group.pk for group in changed.client_groups}

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "clients",
     "consent",
     "entries",
+    "health",
     "sign_in",
     "access",
     "records",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("sign_in.urls")),
     path("clients/", include("records.urls")),
     path("clients/<int:client_id>/consents/", include("records.consent_urls")),
+    path("clients/<int:client_id>/health/", include("records.health_urls")),
     path("clients/<int:client_id>/entries/", include("records.entry_urls")),
     path("access-log/", include("review.urls")),
     path("intake/", include("intake.urls")),

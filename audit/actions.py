@@ -30,6 +30,11 @@ class Action(models.TextChoices):
     CONSENT_RECORDED = "atmt.consent.recorded", _("consent recorded")
     CONSENT_WITHDRAWN = "atmt.consent.withdrawn", _("consent withdrawn")
     CONSENT_SCAN_ATTACHED = "atmt.consent.scan_attached", _("scan of a consent attached")
+    HEALTH_ITEM_RECORDED = "atmt.health_item.recorded", _("health or work-ability item recorded")
+    HEALTH_ITEM_ERASED = (
+        "atmt.health_item.erased",
+        _("health items erased: their consent was withdrawn"),
+    )
     ENTRY_RECORDED = "atmt.entry.recorded", _("case entry recorded")
     ENTRY_CORRECTED = "atmt.entry.corrected", _("case entry corrected")
     # Changes to access rights.

@@ -46,6 +46,12 @@ class Consent(RecordedRow):
         EMPLOYER_DISCLOSURE = "employer_disclosure", _("disclosure of data to an employer")
         HEALTH_DISCLOSURE = "health_disclosure", _("disclosure of health data")
         MULTI_AGENCY = "multi_agency", _("multi-agency data exchange")
+        # To obtain social and health data for a work-ability assessment (001 §5; 002): what
+        # health items from those services rest on, and are erased with when it is withdrawn.
+        HEALTH_OBTAINING = (
+            "health_obtaining",
+            _("obtaining social and health data for a work-ability assessment"),
+        )
 
     class Status(models.TextChoices):
         GIVEN = "given", _("given")

@@ -119,6 +119,23 @@ FORM_TEXTS: dict[str, FormText] = {
             "service:"
         ),
     ),
+    Consent.Kind.HEALTH_OBTAINING: FormText(
+        title=_("Consent to obtaining social and health data for a work-ability assessment"),
+        paragraphs=(
+            _(
+                "I consent to the municipal employment services obtaining data on my health and "
+                "work ability from the services named below, for assessing my work ability. Only "
+                "data that affects my employment and is necessary is obtained, with its source."
+            ),
+            _(
+                "If I withdraw this consent, the data obtained on it is erased from the client "
+                "register. It does not allow disclosing my health data to anyone."
+            ),
+        ),
+        recipients=_(
+            "The employees who assess my work ability. Data is obtained from these services:"
+        ),
+    ),
 }
 
 HEALTH_ITEMS = 3

@@ -33,6 +33,7 @@ from clients.models import (
     ServiceNeed,
 )
 from consent.models import Consent
+from health.models import HealthItem
 
 SEED = 20260167
 RANDOM_CLIENT_COUNT = 290  # plus the named clients of DEMO_SPECIAL_CLIENTS: 300 in all
@@ -113,6 +114,15 @@ GRANTS = (
         "Pitkäaikaistyöttömien, työkykyarvion piirissä olevien ja työnantajayhteistyön "
         "asiakkaiden työhönvalmennus Joensuussa ja Kontiolahdella.",
     ),
+)
+
+# Whose demo grants cover health and work-ability data, so that the health section can be tried.
+HEALTH_DATA_GRANTEES = frozenset({"ohjaaja"})
+# The demo client with a health item: the one whose record opens for ohjaaja.
+HEALTH_ITEM_CLIENT = "Kalle Kaikkonen"
+HEALTH_ITEM = (
+    "Kertoo selkävaivasta, joka estää pitkäaikaisen seisomatyön; istumatyö onnistuu. "
+    "Huomioidaan työkokeilupaikkaa haettaessa."
 )
 
 # --- Names -----------------------------------------------------------------------------------
@@ -805,6 +815,7 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
         Referral.objects.bulk_create(referrals)
         ServiceNeed.objects.bulk_create(needs)
         Consent.objects.bulk_create(consents)
+        _load_health_item(users, today)
 
     return DemoClientCounts(
         worker_agreements=agreements_created,
@@ -814,6 +825,24 @@ def demo_clients_load(*, now: datetime.datetime | None = None) -> DemoClientCoun
         service_needs=len(needs),
         consents=len(consents),
         clients_present=len(present),
+    )
+
+
+def _load_health_item(users, today: datetime.date) -> None:
+    """One health item, told by the client, on the demo client whose record opens for ohjaaja:
+    enough to see the health section open for a work-ability purpose. Created once only."""
+    special = next(c for c in DEMO_SPECIAL_CLIENTS if c.name == HEALTH_ITEM_CLIENT)
+    client = Client.objects.get(identity_code=special.identity_code)
+    if client.health_items.exists():
+        return
+    HealthItem.objects.create(
+        client=client,
+        kind=HealthItem.Kind.LIMITATION,
+        description=HEALTH_ITEM,
+        source=HealthItem.Source.CLIENT,
+        information_date=today - datetime.timedelta(days=14),
+        recorded_by=users["ohjaaja"],
+        recorded_at=_at(today - datetime.timedelta(days=14), 11, 0),
     )
 
 
@@ -881,6 +910,9 @@ def _load_grants(users, municipalities, groups, now, today) -> int:
                 current.filter(authority=AccessGrant.Authority.VIEW).update(
                     authority=AccessGrant.Authority.RECORD
                 )
+                # ... and one made before the health section gets its health data flag.
+                if username in HEALTH_DATA_GRANTEES:
+                    current.filter(health_data=False).update(health_data=True)
                 continue
             valid_from = _at(today - datetime.timedelta(days=30), 0)
             grant = AccessGrant.objects.create(
@@ -888,6 +920,7 @@ def _load_grants(users, municipalities, groups, now, today) -> int:
                 municipality=municipalities[code],
                 # The case workers record consents: that needs the recording authority.
                 authority=AccessGrant.Authority.RECORD,
+                health_data=username in HEALTH_DATA_GRANTEES,
                 valid_from=valid_from,
                 valid_until=_at(today + datetime.timedelta(days=335), 0),
                 reason=reason,

@@ -34,7 +34,10 @@ from clients.models import Client, ClientGroup, Referral
 from records.sections import PROVIDERS
 
 SEARCH_RESULT_LIMIT = 50
-EVERY_SECTION = tuple(Section)
+# Sections with a page of their own, where their look is logged alone: the health section.
+OWN_PAGE_SECTIONS = (Section.HEALTH,)
+# What a client page needs unless it says otherwise: the record, without the gated sections.
+EVERY_SECTION = tuple(section for section in Section if section not in OWN_PAGE_SECTIONS)
 # How each of the policy's actions is written in the log.
 LOGGED_AS = {
     Action.VIEW: LoggedAction.CLIENT_VIEWED,
@@ -57,8 +60,12 @@ class AccessDenied(Exception):
     refused this way (ClientNotFound).
     """
 
-    def __init__(self, decision: Decision, client_name: str = ""):
-        super().__init__(", ".join(decision.reasons))
+    def __init__(
+        self, decision: Decision, client_name: str = "", reasons: tuple[str, ...] | None = None
+    ):
+        # The record's reasons, or, for a page of a gated section, that section's as well.
+        self.reasons = decision.reasons if reasons is None else reasons
+        super().__init__(", ".join(self.reasons))
         self.decision = decision
         self.client_name = client_name
 
@@ -93,9 +100,11 @@ class ClientRecord:
 
     @property
     def client(self):
-        """The client: the full identity, or the consent request's brief of it."""
+        """The client: the full identity, or the consent request's or health page's brief of it."""
         if Section.IDENTITY in self.sections:
             return self.sections[Section.IDENTITY]
+        if Section.HEALTH in self.sections:
+            return self.sections[Section.HEALTH].client
         return self.sections[Section.CONSENT_REQUEST].client
 
     @property
@@ -105,6 +114,21 @@ class ClientRecord:
     @property
     def service_needs(self) -> list:
         return self.sections.get(Section.SERVICE_NEEDS, [])
+
+    @property
+    def health_items(self) -> list:
+        health = self.sections.get(Section.HEALTH)
+        return health.items if health else []
+
+    @property
+    def health_open(self) -> bool:
+        """Whether the health section may be opened: from the decision, never from its items."""
+        return Section.HEALTH in self.decision.sections
+
+    @property
+    def health_closed(self) -> tuple:
+        """Why the health section stays closed: the same whether or not it holds anything."""
+        return self.decision.closed.get(Section.HEALTH, ())
 
     @property
     def consents(self) -> list:
@@ -149,6 +173,7 @@ def open_client(
     """
     at = at or timezone.now()
     decision = record = None
+    refusal: tuple[str, ...] = ()
     item_missing = False
     client_name = ""
     try:
@@ -164,6 +189,7 @@ def open_client(
                 shown = _shown(needs, decision)
                 if shown and item is not None and not _has_item(shown, client, item):
                     item_missing, shown = True, ()
+                refusal = decision.reasons if shown else _refusal_reasons(needs, decision)
                 event = look_record(
                     actor=actor,
                     context=context,
@@ -171,7 +197,7 @@ def open_client(
                     at=decision.at,
                     outcome=_outcome(decision, shown),
                     client=client,
-                    reason_codes=[*decision.reasons, *([ITEM_NOT_FOUND] if item_missing else [])],
+                    reason_codes=[*refusal, *([ITEM_NOT_FOUND] if item_missing else [])],
                     basis=decision.basis,
                     decision_id=decision.decision_id,
                     policy_version=decision.policy_version,
@@ -194,7 +220,7 @@ def open_client(
     if item_missing:
         raise ItemNotFound
     if record is None:
-        raise AccessDenied(decision, client_name=client_name)
+        raise AccessDenied(decision, client_name=client_name, reasons=refusal)
     return record
 
 
@@ -426,6 +452,15 @@ def _shown(needs: tuple[Section, ...], decision: Decision) -> tuple[Section, ...
     if {Section.IDENTITY, Section.CONSENTS} <= set(shown):
         shown = tuple(section for section in shown if section != Section.CONSENT_REQUEST)
     return shown
+
+
+def _refusal_reasons(needs: tuple[Section, ...], decision: Decision) -> tuple[str, ...]:
+    """Why nothing the page needs may be shown: the record's reasons, and those that keep a
+    needed gated section closed (the health section's own, on a record that may be opened)."""
+    reasons = list(decision.reasons)
+    for section in needs:
+        reasons += [r for r in decision.closed.get(section, ()) if r not in reasons]
+    return tuple(reasons)
 
 
 def _has_item(shown: tuple[Section, ...], client: Client, item: int) -> bool:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from access.policy import REASON_EXPLANATIONS, Action, Reason, Section
@@ -21,11 +22,11 @@ from consent.services import (
     ConsentScanNotAttachable,
     consent_record,
     consent_scan_attach,
-    consent_withdraw,
 )
 from records.accessors import ClientRecord, may
 from records.pages import client_page
 from records.uploads import parse_consent_uploads
+from records.withdrawal import consent_withdraw_and_erase
 
 CONSENT_PAGE = (Section.CONSENTS, Section.CONSENT_REQUEST)
 
@@ -149,7 +150,7 @@ def consent_withdraw_page(request, record: ClientRecord, consent_id: int):
     form = ConsentWithdrawForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         try:
-            consent_withdraw(
+            _consent, erased = consent_withdraw_and_erase(
                 actor=request.user,
                 consent=consent,
                 channel=form.cleaned_data["channel"],
@@ -159,6 +160,16 @@ def consent_withdraw_page(request, record: ClientRecord, consent_id: int):
             messages.error(request, _("Only a given consent can be withdrawn."))
         else:
             messages.success(request, _("The consent has been withdrawn. It no longer counts."))
+            if erased:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d health item obtained on it has been erased.",
+                        "%(count)d health items obtained on it have been erased.",
+                        len(erased),
+                    )
+                    % {"count": len(erased)},
+                )
         return redirect("consent:list", client_id=record.client.pk)
     return render(
         request, "consent/withdraw.html", {"record": record, "consent": consent, "form": form}

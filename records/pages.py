@@ -12,7 +12,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
-from access.policy import REASON_EXPLANATIONS, Action, Section
+from access.policy import REASON_EXPLANATIONS, Action, Reason, Section
 from access.roles import Role, roles_of
 from audit.context import RequestContext
 from records.accessors import (
@@ -152,13 +152,15 @@ def client_not_found(request):
 
 
 def denied_page(request, denied: AccessDenied):
-    explanations = [REASON_EXPLANATIONS[reason] for reason in denied.decision.reasons]
+    explanations = [REASON_EXPLANATIONS[Reason(reason)] for reason in denied.reasons]
     return render(
         request,
         "clients/denied.html",
         {
             "explanations": explanations,
             "decision": denied.decision,
+            # The record may be opened, but the gated section the page shows may not.
+            "section_closed": denied.decision.allowed,
             "client_name": denied.client_name,
         },
         status=403,

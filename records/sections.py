@@ -9,10 +9,14 @@ from clients import client_data as clients_data
 from clients.client_data import SectionProvider
 from consent import client_data as consent_data
 from entries import client_data as entries_data
+from health import client_data as health_data
 
 PROVIDERS: dict[Section, SectionProvider] = {
     Section(code): provider
     for code, provider in (
-        clients_data.PROVIDERS | consent_data.PROVIDERS | entries_data.PROVIDERS
+        clients_data.PROVIDERS
+        | consent_data.PROVIDERS
+        | entries_data.PROVIDERS
+        | health_data.PROVIDERS
     ).items()
 }

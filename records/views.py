@@ -129,6 +129,7 @@ def client_record(request, record: ClientRecord):
             "purpose": purpose,
             "purpose_label": Purpose(purpose.code).label,
             "explanations": [REASON_EXPLANATIONS[r] for r in record.decision.reasons],
+            "health_explanations": [REASON_EXPLANATIONS[r] for r in record.health_closed],
             "entries": entries.page(request.GET.get("page")) if entries else None,
             "may_record": record.decision.record_allowed,
         },

@@ -14,6 +14,7 @@ from clients.models import (
     ServiceNeed,
 )
 from consent.models import Consent
+from health.models import HealthItem
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -131,6 +132,20 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     status = Consent.Status.GIVEN
     signed_on = datetime.date(2025, 1, 3)
     paper_held_confirmed = True
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class HealthItemFactory(factory.django.DjangoModelFactory):
+    """An item the client told of themself; pass `source` and `consent` for a service's."""
+
+    class Meta:
+        model = HealthItem
+
+    client = factory.SubFactory(ClientFactory)
+    kind = HealthItem.Kind.LIMITATION
+    description = "Ei voi nostaa yli 10 kg: rajoittaa varastotöitä."
+    source = HealthItem.Source.CLIENT
+    information_date = datetime.date(2025, 2, 1)
     recorded_by = factory.SubFactory(UserFactory)
 
 

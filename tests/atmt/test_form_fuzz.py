@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 import access.forms
 import consent.forms
 import entries.forms
+import health.forms
 import intake.forms
 import records.forms
 import sign_in.forms
@@ -374,6 +375,19 @@ TARGETS = [
         lambda w: {"channel": "phone", "note": ""},
     ),
     Target(
+        "health-item",
+        (health.forms.HealthItemForm,),
+        "worker",
+        lambda w: f"/clients/{w.setting.openable.pk}/health/new/",
+        lambda w: {
+            "kind": "limitation",
+            "description": "Ei voi nostaa yli 10 kg",
+            "source": "client",
+            "source_detail": "",
+            "information_date": today(),
+        },
+    ),
+    Target(
         "entry-new",
         (entries.forms.EntryForm,),
         "worker",
@@ -505,6 +519,7 @@ def test_every_form_is_fuzzed():
             access.forms,
             consent.forms,
             entries.forms,
+            health.forms,
             intake.forms,
             records.forms,
             sign_in.forms,
@@ -546,6 +561,7 @@ def world(setting, supervisor, access_admin):
         tasks="Ohjaamon neuvonta",
     )
     application.client_groups.set([client_group("ohjaamo_youth")])
+    AccessGrant.objects.filter(grantee=setting.worker).update(health_data=True)
     return World(
         setting=setting,
         application=application,
@@ -580,7 +596,8 @@ def browsers(world, supervisor, access_admin):
         signed_in[role] = SignedInClient()
         signed_in[role].force_login(user)
     state_purpose(signed_in["worker"], world.setting.without_consent, purpose="consent")
-    state_purpose(signed_in["worker"], world.setting.openable, purpose="consent")
+    # Assessing work ability opens the health section too (with the grant's health data flag).
+    state_purpose(signed_in["worker"], world.setting.openable, purpose="work_ability")
     official = UserFactory(username="official", roles=[Role.LABOUR_OFFICIAL])
     assign_perm("clients.serve_municipality", official, world.setting.openable.home_municipality)
     signed_in["official"] = SignedInClient()

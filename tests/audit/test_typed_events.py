@@ -48,10 +48,15 @@ from consent.models import Consent
 from consent.services import consent_record, consent_scan_attach, consent_withdraw
 from entries.models import EntryVersion
 from entries.services import EntryText, entry_correct, entry_record
+from health.models import HealthItem
+from health.services import health_item_record
+from records.withdrawal import consent_withdraw_and_erase
 from sign_in.two_factor import two_factor_reset
 from tests.access.test_unlock import lock
 from tests.consent.conftest import pdf_bytes
 from tests.factories import (
+    ConsentFactory,
+    HealthItemFactory,
     MunicipalityFactory,
     UserFactory,
     client_group,
@@ -128,6 +133,15 @@ class Case:
 
 def _latest(model):
     return model.objects.order_by("-pk").first()
+
+
+def _obtaining_consent_with_an_item(office) -> Consent:
+    """A consent to obtaining health data, and an item from health services resting on it."""
+    consent = ConsentFactory(client=office.client, kind=Consent.Kind.HEALTH_OBTAINING)
+    HealthItemFactory(
+        client=office.client, source=HealthItem.Source.HEALTH_SERVICES, consent=consent
+    )
+    return consent
 
 
 CASES = {
@@ -245,6 +259,32 @@ CASES = {
         run=lambda o: consent_withdraw(actor=o.worker, consent=o.consent, channel="phone"),
         events=lambda o: [(Action.CONSENT_WITHDRAWN, o.consent)],
         state=lambda o: list(Consent.objects.values_list("pk", "status")),
+    ),
+    "health_item_record": Case(
+        run=lambda o: health_item_record(
+            actor=o.worker,
+            client=o.client,
+            kind=HealthItem.Kind.LIMITATION,
+            description="Ei voi nostaa yli 10 kg",
+            source=HealthItem.Source.CLIENT,
+            information_date=timezone.localdate(),
+        ),
+        events=lambda o: [(Action.HEALTH_ITEM_RECORDED, _latest(HealthItem))],
+        state=lambda o: list(HealthItem.objects.values_list("pk")),
+    ),
+    "consent_withdraw_and_erase": Case(
+        run=lambda o: consent_withdraw_and_erase(
+            actor=o.worker, consent=_obtaining_consent_with_an_item(o), channel="phone"
+        ),
+        # The withdrawal, then the erasure of what rested on it: both about the consent.
+        events=lambda o: [
+            (Action.CONSENT_WITHDRAWN, _latest(Consent)),
+            (Action.HEALTH_ITEM_ERASED, _latest(Consent)),
+        ],
+        state=lambda o: (
+            list(Consent.objects.values_list("pk", "status")),
+            list(HealthItem.objects.values_list("pk")),
+        ),
     ),
     "consent_scan_attach": Case(
         run=lambda o: consent_scan_attach(
@@ -465,7 +505,7 @@ def test_the_service_writes_one_typed_event_per_object_it_changes(office, name):
 def _actor(office, name):
     if CASES[name].by_official:
         return office.official
-    if name.startswith(("service_need", "consent", "entry", "access_application_submit")):
+    if name.startswith(("service_need", "consent", "entry", "health", "access_application_submit")):
         return office.worker
     return office.admin
 
@@ -550,6 +590,8 @@ def test_every_change_code_has_a_case_or_is_written_elsewhere():
         Action.ACCOUNT_DEACTIVATED,
         Action.ACCOUNT_REACTIVATED,
         Action.CLIENT_CONTACT_CHANGED,
+        Action.HEALTH_ITEM_RECORDED,
+        Action.HEALTH_ITEM_ERASED,
     }
     # Sign-in steps: tests/access/test_two_factor.py proves enrolment's event,
     # tests/access/test_open_sessions.py that of ending one's other sessions;

@@ -29,6 +29,7 @@ from tests.browser.test_client_record_journey import (
     state_purpose,
 )
 from tests.browser.test_entries_journey import FLAWED, fill_entry
+from tests.browser.test_health_journey import WORK_ABILITY, choose_purpose
 from tests.factories import TEST_PASSWORD, UserFactory, identity_code_for
 
 pytestmark = pytest.mark.browser
@@ -138,6 +139,10 @@ def test_case_worker_pages_have_no_serious_accessibility_violation(
     assert consent is not None
     walk.visit("consent-withdraw", f"/clients/{kalle}/consents/{consent.pk}/withdraw/")
     walk.visit("consent-attach-scan", f"/clients/{kalle}/consents/{consent.pk}/scan/attach/")
+    choose_purpose(page, live_server.url, kalle, WORK_ABILITY)
+    walk.check("record-health-open")
+    walk.visit("health", f"/clients/{kalle}/health/")
+    walk.visit("health-new", f"/clients/{kalle}/health/new/")
     walk.visit("apply", "/access-rights/apply/")
 
     raimo = client_id(RYYNANEN)

@@ -3,9 +3,9 @@ form is gone and a form still open is refused.
 
 In a real browser against the demo region, `ohjaaja` opens Kalle Kaikkonen's record, writes an
 entry with an unexplained abbreviation and a belittling word, sees both findings, rewrites it and
-saves; corrects it with a reason and sees both versions (in Finnish, Swedish and English); then, once their grant views only, the
-record offers no entry form and the form left open in another tab is refused. Screenshots go to
-var/screenshots/.
+saves; corrects it with a reason and sees both versions (in Finnish, Swedish and English); then,
+once their grant views only, the record offers no entry form and the form left open in another
+tab is refused. Screenshots go to var/screenshots/.
 """
 
 import datetime

@@ -32,18 +32,21 @@ TITLES = {
         Kind.EMPLOYER_DISCLOSURE: "Suostumus tietojen luovuttamiseen työnantajalle",
         Kind.HEALTH_DISCLOSURE: "Suostumus terveydentilaa koskevien tietojen luovuttamiseen",
         Kind.MULTI_AGENCY: "Suostumus tietojenvaihtoon monialaisessa palvelussa",
+        Kind.HEALTH_OBTAINING: "Suostumus sosiaali- ja terveystietojen hankkimiseen",
     },
     "sv": {
         Kind.VIEWING: "Samtycke till visning av klientuppgifter",
         Kind.EMPLOYER_DISCLOSURE: "Samtycke till utlämnande av uppgifter till en arbetsgivare",
         Kind.HEALTH_DISCLOSURE: "Samtycke till utlämnande av uppgifter om hälsotillstånd",
         Kind.MULTI_AGENCY: "Samtycke till utbyte av uppgifter i sektorsövergripande service",
+        Kind.HEALTH_OBTAINING: "Samtycke till inhämtning av social- och hälsovårdsuppgifter",
     },
     "en": {
         Kind.VIEWING: "Consent to viewing client data",
         Kind.EMPLOYER_DISCLOSURE: "Consent to disclosing data to an employer",
         Kind.HEALTH_DISCLOSURE: "Consent to disclosing health data",
         Kind.MULTI_AGENCY: "Consent to data exchange in a multi-agency service",
+        Kind.HEALTH_OBTAINING: "Consent to obtaining social and health data",
     },
 }
 DASH = "\N{EN DASH}"
