@@ -5,16 +5,19 @@ health data, opens Kalle Kaikkonen's record
 - to meet him: the record opens, and its health section says it is closed, and why;
 - to assess his work ability: the section opens on a page of its own, with the demo item;
 and records an item: one from social services is refused (Kalle has given no consent to
-obtaining such data), one he told of himself is saved. Each step's screenshot goes to
-var/screenshots/ for a person to look at.
+obtaining such data), one he told of himself is saved. Once the worker's grant no longer covers
+health data, the section is closed to them for that reason, and its page is refused. Each step's
+screenshot goes to var/screenshots/ for a person to look at.
 """
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from access.models import AccessGrant
 from clients.models import Client
 from demo.clients import DEMO_SPECIAL_CLIENTS, HEALTH_ITEM
 from tests.browser.steps import heading, sign_in
+from tests.browser.test_client_record_journey import forgive_refusal
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +25,7 @@ KAIKKONEN = next(c for c in DEMO_SPECIAL_CLIENTS if c.name == "Kalle Kaikkonen")
 MEETING = "Asiakastapaaminen"
 WORK_ABILITY = "Työkyvyn tai työllistymiseen vaikuttavan rajoitteen arviointi"
 PURPOSE_CLOSES = "Ilmoittamasi käyttötarkoitus ei edellytä terveys- ja työkykytietoja."
+SCOPE_CLOSES = "Käyttöoikeutesi tähän asiakkaaseen ei kata terveys- ja työkykytietoja."
 OPEN_SECTION = "Avaa terveys- ja työkykyosio"
 NEEDS_CONSENT = "Pyydä asiakkaalta ensin tämä suostumus."
 OWN_ITEM = "Kertoo, ettei voi tehdä yövuoroja unilääkityksen vuoksi."
@@ -67,3 +71,14 @@ def test_the_health_section_opens_only_for_assessing_work_ability(
     expect(heading(page)).to_have_text("Terveys ja työkyky")
     expect(page.get_by_test_id("health-items")).to_contain_text(OWN_ITEM)
     page.screenshot(path=screenshot_dir / "health-journey-4-recorded.png", full_page=True)
+
+    # The grant no longer covers health data: the same purpose finds the section closed.
+    AccessGrant.objects.filter(grantee__username="ohjaaja").update(health_data=False)
+    page.goto(f"{live_server.url}/clients/{kalle.pk}/")
+    block = page.get_by_test_id("health-block")
+    expect(block.get_by_test_id("health-closed")).to_contain_text(SCOPE_CLOSES)
+    expect(block.get_by_role("link", name=OPEN_SECTION)).to_have_count(0)
+    page.screenshot(path=screenshot_dir / "health-journey-5-scope-closed.png", full_page=True)
+    page.goto(f"{live_server.url}/clients/{kalle.pk}/health/")
+    expect(page.get_by_test_id("health-items")).to_have_count(0)
+    forgive_refusal(browser_errors, f"{live_server.url}/clients/{kalle.pk}/health/")

@@ -88,6 +88,7 @@ def test_the_section_page_is_logged_as_the_health_section(assessing, setting):
 
     assert page.status_code == 200
     assert item.description in page.content.decode()
+    assert f"/clients/{setting.openable.pk}/health/new/" in page.content.decode()
     look = _latest_look()
     assert look.sections == ["health"]
     assert look.decision == AccessEvent.Decision.ALLOWED
@@ -130,10 +131,12 @@ def test_the_form_says_only_data_affecting_employment_is_recorded(assessing, set
     assert b'data-testid="health-only-employment"' in page.content
 
 
-def test_a_forged_post_by_a_view_only_worker_is_refused(worker_client, setting):
+def test_a_view_only_worker_sees_no_form_and_a_forged_post_is_refused(worker_client, setting):
     _health_data(setting, authority=AccessGrant.Authority.VIEW)
     state_purpose(worker_client, setting.openable, purpose="work_ability")
-    assert worker_client.get(f"/clients/{setting.openable.pk}/health/").status_code == 200
+    section = worker_client.get(f"/clients/{setting.openable.pk}/health/")
+    assert section.status_code == 200
+    assert f"/clients/{setting.openable.pk}/health/new/" not in section.text
 
     response = worker_client.post(f"/clients/{setting.openable.pk}/health/new/", _item_form())
 
