@@ -71,7 +71,7 @@ def health_item_record(
 def health_items_erase(*, actor: AbstractUser, consent: models.Model, at=None) -> list[int]:
     """Erase the items that rest on `consent`, now withdrawn (002: the data subject's rights).
 
-    Call it in the withdrawal's transaction (records.health_pages.consent_withdraw_and_erase):
+    Call it in the withdrawal's transaction (records.withdrawal.consent_withdraw_and_erase):
     if the event cannot be written, the items stay, and so does the consent. One event for the
     whole erasure, with the count and the ids, nothing of the content. Returns the ids erased.
     """
