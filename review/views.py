@@ -15,7 +15,7 @@ def access_log(request):
     decision = request.GET.get("decision", "")
     if decision not in AccessEvent.Decision.values:
         decision = ""
-    events = access_events_for_review(decision=decision)
+    events = access_events_for_review(request.user, decision=decision)
     page = Paginator(events, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

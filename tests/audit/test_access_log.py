@@ -2,11 +2,19 @@
 
 import pytest
 from django.db import DatabaseError, transaction
+from guardian.shortcuts import assign_perm
 
 from access.roles import Role
+from access.scope import OVERSEE
 from audit.models import AccessEvent, AppendOnlyError
-from tests.factories import UserFactory
+from tests.factories import MunicipalityFactory, UserFactory, WorkerAgreementFactory
 from tests.pages import state_purpose
+
+
+def supervisor_of(municipality):
+    supervisor = UserFactory(roles=[Role.SUPERVISOR])
+    assign_perm(OVERSEE, supervisor, municipality)
+    return supervisor
 
 
 @pytest.fixture
@@ -42,7 +50,7 @@ def test_postgresql_itself_refuses_to_change_an_event(logged_view):
 
 @pytest.mark.rule("000-8-access-log")
 def test_supervisor_sees_views_and_denials_in_the_log(client, logged_view, setting):
-    client.force_login(UserFactory(roles=[Role.SUPERVISOR]))
+    client.force_login(supervisor_of(setting.openable.home_municipality))
 
     response = client.get("/access-log/")
 
@@ -62,9 +70,28 @@ def test_supervisor_sees_what_was_searched_for_with_the_identity_code_masked(
 ):
     code = setting.openable.identity_code
     worker_client.post("/clients/search/", {"identity_code": code})
-    client.force_login(UserFactory(roles=[Role.SUPERVISOR]))
+    client.force_login(supervisor_of(setting.openable.home_municipality))
 
     response = client.get("/access-log/")
 
     assert f"“{code[:6]}-****”" in response.text
     assert code not in response.text
+
+
+@pytest.mark.rule("000-8-access-log")
+def test_a_supervisor_sees_only_the_workers_of_the_municipalities_they_oversee(
+    client, logged_view, setting
+):
+    elsewhere = MunicipalityFactory(code="426")
+    colleague = UserFactory(username="liperi", roles=[Role.CASE_WORKER])
+    WorkerAgreementFactory(worker=colleague, municipality=elsewhere)
+    client.force_login(colleague)
+    client.get("/clients/")  # the colleague's caseload listed: an event of theirs
+    assert AccessEvent.objects.filter(actor=colleague).exists()
+
+    client.force_login(supervisor_of(elsewhere))
+    response = client.get("/access-log/")
+
+    listed = {event.actor for event in response.context["page"]}
+    assert listed == {colleague}
+    assert setting.openable.last_name not in response.text
