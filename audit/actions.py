@@ -17,6 +17,10 @@ class Action(models.TextChoices):
     CLIENT_PRINTED = "atmt.client.printed", _("print")
     CLIENT_EXPORTED = "atmt.client.exported", _("export")
     CLIENT_LISTED = "atmt.client.listed", _("caseload listed")
+    # Looks at the log itself by a supervisor: who watches the watchers (000 §8).
+    LOG_SEARCHED = "atmt.log.searched", _("access log searched")
+    LOG_EXPORTED = "atmt.log.exported", _("access log exported")
+    LOG_EVENT_VIEWED = "atmt.log.event_viewed", _("access log event viewed")
     # Changes to client records: intake by the labour authority.
     CLIENT_REGISTERED = "atmt.client.registered", _("client registered")
     CLIENT_MOVED = "atmt.client.moved", _("home municipality changed")
@@ -68,6 +72,9 @@ LOOKS = frozenset(
         Action.CLIENT_PRINTED,
         Action.CLIENT_EXPORTED,
         Action.CLIENT_LISTED,
+        Action.LOG_SEARCHED,
+        Action.LOG_EXPORTED,
+        Action.LOG_EVENT_VIEWED,
     }
 )
 CHANGES = frozenset(Action) - LOOKS

@@ -25,11 +25,3 @@ def workers_overseen_by(supervisor: User) -> QuerySet[User]:
 def events_in_scope_of(supervisor: User) -> QuerySet[AccessEvent]:
     """The events whose actor is a worker `supervisor` oversees."""
     return AccessEvent.objects.filter(actor__in=workers_overseen_by(supervisor))
-
-
-def access_events_for_review(supervisor: User, *, decision: str = "") -> QuerySet[AccessEvent]:
-    """Newest first, with what the log table shows fetched in the same query."""
-    events = events_in_scope_of(supervisor).select_related("client").order_by("-id")
-    if decision:
-        events = events.filter(decision=decision)
-    return events

@@ -30,6 +30,7 @@ import entries.forms
 import health.forms
 import intake.forms
 import records.forms
+import review.forms
 import sign_in.forms
 from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role
@@ -334,11 +335,27 @@ TARGETS = [
     ),
     Target(
         "access-log",
-        (),
+        (review.forms.LogSearchForm,),
         "supervisor",
         lambda w: "/access-log/",
-        lambda w: {"decision": "allowed", "page": "1"},
+        lambda w: {
+            "worker": str(w.setting.worker.pk),
+            "period_from": today(-30),
+            "period_to": today(),
+            "action": "atmt.client.viewed",
+            "decision": "allowed",
+            "reason": "",
+            "purpose": "meeting",
+            "before": "1000",
+        },
         method="get",
+    ),
+    Target(
+        "access-log-by-client",
+        (review.forms.LogSearchForm,),
+        "supervisor",
+        lambda w: "/access-log/",
+        lambda w: {"identity_code": w.setting.openable.identity_code, "client": ""},
     ),
     Target(
         "search",
@@ -522,6 +539,7 @@ def test_every_form_is_fuzzed():
             health.forms,
             intake.forms,
             records.forms,
+            review.forms,
             sign_in.forms,
         )
         for value in vars(module).values()
