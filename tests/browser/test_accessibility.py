@@ -31,6 +31,7 @@ from tests.browser.test_client_record_journey import (
 from tests.browser.test_entries_journey import FLAWED, fill_entry
 from tests.browser.test_health_journey import WORK_ABILITY, choose_purpose
 from tests.factories import TEST_PASSWORD, UserFactory, identity_code_for
+from tests.review.conftest import event_of
 
 pytestmark = pytest.mark.browser
 
@@ -154,13 +155,21 @@ def test_case_worker_pages_have_no_serious_accessibility_violation(
 
 
 def test_supervisor_pages_have_no_serious_accessibility_violation(
-    page: Page, live_server, demo_clients, screenshot_dir
+    page: Page, live_server, demo_clients, screenshot_dir, browser_errors
 ):
     walk = Walk(page, live_server.url, screenshot_dir, "supervisor")
     page.goto(f"{live_server.url}/")
     sign_in(page, "esihenkilo", demo_clients)
     walk.check("home")
     walk.visit("access-log", "/access-log/")
+    worker = User.objects.filter(agreements__municipality__code="167").first()
+    viewed = event_of(worker, client=Client.objects.first(), purpose_code="meeting")
+    event_of(worker, decision="denied", reason_codes=["consent_missing"])
+    walk.visit("access-log-search", "/access-log/?decision=allowed&purpose=meeting")
+    walk.visit("access-log-event", f"/access-log/events/{viewed.pk}/")
+    walk.visit("access-log-refused", "/access-log/?period_from=2026-02-30")
+    refused = f"{live_server.url}/access-log/?period_from=2026-02-30"
+    forgive_refusal(browser_errors, refused, "400 (Bad Request)")
     walk.visit("sessions", "/sessions/")
     walk.visit("password", "/password/")
     walk.visit("apply", "/access-rights/apply/")
