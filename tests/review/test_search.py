@@ -213,3 +213,11 @@ def test_no_page_counts_the_table(supervising, office, django_assert_max_num_que
         supervising.get("/access-log/")
 
     assert not [query for query in queries if "COUNT(" in query["sql"].upper()]
+
+
+def test_a_forgotten_client_is_said_on_the_page(supervising):
+    response = supervising.get("/access-log/", {"client": "forgotten-key"})
+
+    assert response.status_code == 400
+    assert response.context["form"].has_error("client", "client_forgotten")
+    assert 'role="alert"' in response.text
