@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.actions import Action
 from audit.models import AccessEvent
@@ -202,12 +204,9 @@ def test_keyset_pages_stay_the_same_while_events_arrive(supervising, office):
     assert back.context["page"].newer_than == newest_first[0]
 
 
-def test_no_page_counts_the_table(supervising, office, django_assert_max_num_queries):
+def test_no_page_counts_the_table(supervising, office):
     for _ in range(3):
         event_of(office.worker)
-
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
         supervising.get("/access-log/")
