@@ -95,6 +95,7 @@ def refusal(call) -> str:
 # The whole flow through the pages
 
 
+@pytest.mark.rule("004-5a-report-grounds")
 def test_the_whole_flow_from_the_question_to_the_reported_grounds(
     setting, boss, event, access_admin
 ):
@@ -348,6 +349,7 @@ def test_a_closed_request_cannot_be_closed_again(setting, boss, event):
     assert asked.finding == Finding.JUSTIFIED
 
 
+@pytest.mark.rule("004-5a-report-grounds")
 def test_only_a_not_justified_finding_is_reported_and_handled_once(
     setting, boss, event, access_admin
 ):
