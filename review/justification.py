@@ -32,6 +32,7 @@ class JustificationRefused(Exception):
     NO_EVENTS = "justification_no_events"
     EVENT_OUT_OF_SCOPE = "justification_event_out_of_scope"
     WORKER_NOT_OVERSEEN = "justification_worker_not_overseen"
+    OWN_EVENTS = "justification_own_events"
     DUE_IN_THE_PAST = "justification_due_in_the_past"
     DUE_TOO_FAR = "justification_due_too_far"
     EMPTY_TEXT = "justification_empty_text"
@@ -98,6 +99,9 @@ def justification_request(
     due_on: datetime.date,
 ) -> JustificationRequest:
     """Ask `worker` to justify `events`, each their own look within the supervisor's scope."""
+    if worker.pk == supervisor.pk:
+        # A supervisor who also works with clients answers to another supervisor, not to themself.
+        raise JustificationRefused(JustificationRefused.OWN_EVENTS)
     if not workers_overseen_by(supervisor).filter(pk=worker.pk).exists():
         raise JustificationRefused(JustificationRefused.WORKER_NOT_OVERSEEN)
     event_ids = sorted({event.pk for event in events})

@@ -14,12 +14,13 @@ def latest_due_on():
 
 
 class EventChoiceField(forms.ModelMultipleChoiceField):
-    """One of the worker's recent events, named by its time, action and client."""
+    """One of the worker's recent events, named as the log names them: number, time, action."""
 
     def label_from_instance(self, obj):
         client = f"{obj.client.last_name}, {obj.client.first_names}" if obj.client else "-"
         when = timezone.localtime(obj.occurred_at)
-        return f"{when:%d.%m.%Y %H:%M} · {obj.get_action_display()} · {client}"
+        day = f"{when.day}.{when.month}.{when.year} {when:%H:%M}"
+        return f"{obj.pk} · {day} · {obj.get_action_display()} · {client}"
 
 
 class JustificationRequestForm(HdsFormMixin, forms.Form):

@@ -61,7 +61,11 @@ def justification_new(request):
         pk=_event_id(request.GET.get("event", "")),
     )
     worker = event.actor
-    if worker is None or not events_to_ask_about(request.user, worker).filter(pk=event.pk).exists():
+    if (
+        worker is None
+        or worker.pk == request.user.pk
+        or not events_to_ask_about(request.user, worker).filter(pk=event.pk).exists()
+    ):
         raise Http404
     others = events_to_ask_about(request.user, worker).exclude(pk=event.pk)
     recent_ids = list(recent_events_to_ask_about(request.user, worker).values_list("pk", flat=True))
@@ -191,6 +195,7 @@ REFUSALS = {
     JustificationRefused.WORKER_NOT_OVERSEEN: gettext_lazy(
         "You can ask only workers of the municipalities you oversee."
     ),
+    JustificationRefused.OWN_EVENTS: gettext_lazy("You cannot ask yourself for a justification."),
     JustificationRefused.DUE_IN_THE_PAST: gettext_lazy("The answer cannot be due in the past."),
     JustificationRefused.DUE_TOO_FAR: gettext_lazy(
         "The answer can be due at most 60 days from today."

@@ -5,6 +5,7 @@ access administrators. Refusals are asserted by their codes, not their translate
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -245,6 +246,21 @@ def test_a_request_cannot_mix_in_another_workers_event(setting, boss, event, joe
     assert response.status_code == 200
     assert response.context["form"].has_error("more_events", "invalid_choice")
     assert not JustificationRequest.objects.exists()
+
+
+def test_a_supervisor_who_also_works_with_clients_cannot_ask_themself(joensuu):
+    both = supervisor_of(joensuu)
+    both.groups.add(Group.objects.get(name=Role.CASE_WORKER))
+    WorkerAgreementFactory(worker=both, municipality=joensuu)
+    own = look(both)
+
+    assert signed_in(both).get(f"/access-log/justifications/new/?event={own.pk}").status_code == 404
+    code = refusal(
+        lambda: justification_request(
+            supervisor=both, worker=both, events=[own], question="?", due_on=in_days(1)
+        )
+    )
+    assert code == JustificationRefused.OWN_EVENTS
 
 
 def test_a_request_needs_events(setting, boss):
