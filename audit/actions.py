@@ -61,6 +61,14 @@ class Action(models.TextChoices):
     TWO_FACTOR_RESET = "atmt.two_factor.reset", _("two-factor sign-in reset")
     ACCOUNT_UNLOCKED = "atmt.account.unlocked", _("account unlocked")
     SESSIONS_ENDED = "atmt.sessions.ended", _("other sessions ended")
+    # A supervisor's request that a worker justify views (000 §8), and its grounds reported.
+    JUSTIFICATION_REQUESTED = "atmt.justification.requested", _("justification requested")
+    JUSTIFICATION_ANSWERED = "atmt.justification.answered", _("justification answered")
+    JUSTIFICATION_CLOSED = "atmt.justification.closed", _("justification request closed")
+    JUSTIFICATION_REPORT_HANDLED = (
+        "atmt.justification.report_handled",
+        _("reported grounds handled by the access administration"),
+    )
     # Changes to the log itself: the retention purge of a client's personal fields.
     LOG_REDACTED = "atmt.log.redacted", _("personal data purged from the log")
 

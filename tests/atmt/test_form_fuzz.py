@@ -31,13 +31,19 @@ import health.forms
 import intake.forms
 import records.forms
 import review.forms
+import review.justification_forms
 import sign_in.forms
 from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role
+from access.scope import OVERSEE
 from atmt.forms import HdsFormMixin
+from audit.actions import Action
+from audit.services import look_record
 from consent.models import Consent
 from entries.models import EntryVersion
 from entries.services import EntryText, entry_record
+from review.justification import justification_answer, justification_close, justification_request
+from review.models import JustificationRequest
 from sign_in.first_password import first_password_path
 from tests.factories import UserFactory, client_group, identity_code_for
 from tests.pages import state_purpose
@@ -125,6 +131,7 @@ class World:
     consent: Consent
     clients: dict
     entry: EntryVersion
+    justifications: dict[str, JustificationRequest]
 
 
 def today(days=0) -> str:
@@ -503,6 +510,36 @@ TARGETS = [
         lambda w: f"/intake/clients/{w.setting.openable.pk}/relationship/new/",
         lambda w: {"started_on": today(), "source": "TE"},
     ),
+    Target(
+        "justification-new",
+        (review.justification_forms.JustificationRequestForm,),
+        "supervisor",
+        lambda w: (
+            f"/access-log/justifications/new/?event={w.justifications['open'].events.get().pk}"
+        ),
+        lambda w: {"question": "Miksi?", "due_on": today(7), "more_events": []},
+    ),
+    Target(
+        "justification-answer",
+        (review.justification_forms.JustificationAnswerForm,),
+        "worker",
+        lambda w: f"/justifications/{w.justifications['open'].pk}/answer/",
+        lambda w: {"answer": "Tapaaminen"},
+    ),
+    Target(
+        "justification-close",
+        (review.justification_forms.JustificationCloseForm,),
+        "supervisor",
+        lambda w: f"/access-log/justifications/{w.justifications['answered'].pk}/",
+        lambda w: {"finding": "not_justified", "note": "Ei perustetta"},
+    ),
+    Target(
+        "justification-report-handled",
+        (review.justification_forms.GroundsReportHandledForm,),
+        "access_admin",
+        lambda w: f"/access-log/justifications/reports/{w.justifications['closed'].pk}/handled/",
+        lambda w: {"note": "Oikeus peruttu"},
+    ),
 ]
 
 
@@ -540,6 +577,7 @@ def test_every_form_is_fuzzed():
             intake.forms,
             records.forms,
             review.forms,
+            review.justification_forms,
             sign_in.forms,
         )
         for value in vars(module).values()
@@ -600,7 +638,36 @@ def world(setting, supervisor, access_admin):
             findings=[],
             acknowledged=False,
         ),
+        justifications=_justifications(setting, supervisor),
     )
+
+
+def _justifications(setting, supervisor) -> dict[str, JustificationRequest]:
+    """One request at each step, for the form of the next step."""
+    assign_perm(OVERSEE, supervisor, setting.openable.home_municipality)
+    event = look_record(
+        actor=setting.worker,
+        action=Action.CLIENT_VIEWED,
+        at=timezone.now(),
+        client=setting.openable,
+    )
+
+    def asked():
+        return justification_request(
+            supervisor=supervisor,
+            worker=setting.worker,
+            events=[event],
+            question="Miksi?",
+            due_on=timezone.localdate(),
+        )
+
+    def answered():
+        return justification_answer(worker=setting.worker, request=asked(), answer="Tapaaminen")
+
+    closed = justification_close(
+        supervisor=supervisor, request=answered(), finding="not_justified", note="Ei"
+    )
+    return {"open": asked(), "answered": answered(), "closed": closed}
 
 
 @pytest.fixture

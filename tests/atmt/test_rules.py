@@ -56,7 +56,6 @@ def test_the_capabilities_still_to_come_are_named_not_yet():
 
     for capability in (
         "Supervisor review",
-        "Justification requests",
         "The client's data copy",
         "The four-year purge",
     ):

@@ -14,9 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from guardian.shortcuts import assign_perm
 
 from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role
+from access.scope import OVERSEE
 from access.services import (
     GrantScope,
     access_application_approve,
@@ -32,6 +34,7 @@ from access.services import (
 from access.staff import account_change, account_create, account_deactivate, account_reactivate
 from audit.actions import CHANGES, Action
 from audit.models import AccessEvent
+from audit.services import look_record
 from clients.models import Client, ClientMove, ClientRelationship, Referral, ServiceNeed
 from clients.services import (
     ClientDetails,
@@ -51,6 +54,13 @@ from entries.services import EntryText, entry_correct, entry_record
 from health.models import HealthItem
 from health.services import health_item_record
 from records.withdrawal import consent_withdraw_and_erase
+from review.justification import (
+    grounds_report_handle,
+    justification_answer,
+    justification_close,
+    justification_request,
+)
+from review.models import JustificationRequest
 from sign_in.two_factor import two_factor_reset
 from tests.access.test_unlock import lock
 from tests.consent.conftest import pdf_bytes
@@ -77,6 +87,7 @@ class Office:
     grant: Any
     application: Any
     official: Any
+    supervisor: Any
 
 
 @pytest.fixture
@@ -100,7 +111,14 @@ def office(setting, access_admin):
         grant=grant,
         application=application,
         official=UserFactory(roles=[Role.LABOUR_OFFICIAL]),
+        supervisor=_supervisor_of(grant.municipality),
     )
+
+
+def _supervisor_of(municipality):
+    supervisor = UserFactory(roles=[Role.SUPERVISOR])
+    assign_perm(OVERSEE, supervisor, municipality)
+    return supervisor
 
 
 @pytest.fixture(autouse=True)
@@ -129,6 +147,8 @@ class Case:
     state: Callable[[Office], Any]
     # Who acts, if not the worker or the administrator: the labour authority's official.
     by_official: bool = False
+    # Who acts, if not one of those: the supervisor.
+    by_supervisor: bool = False
 
 
 def _latest(model):
@@ -438,6 +458,37 @@ CASES = {
         events=lambda o: [(Action.ENTRY_CORRECTED, _latest(EntryVersion))],
         state=lambda o: list(EntryVersion.objects.values_list("pk", "number")),
     ),
+    "justification_request": Case(
+        run=lambda o: _asked(o),
+        events=lambda o: [(Action.JUSTIFICATION_REQUESTED, _latest(JustificationRequest))],
+        state=lambda o: list(JustificationRequest.objects.values_list("pk")),
+        by_supervisor=True,
+    ),
+    "justification_answer": Case(
+        run=lambda o: justification_answer(
+            worker=o.worker, request=_justification(o), answer="Tapaaminen"
+        ),
+        events=lambda o: [(Action.JUSTIFICATION_ANSWERED, _latest(JustificationRequest))],
+        state=lambda o: list(JustificationRequest.objects.values_list("pk", "answered_at")),
+    ),
+    "justification_close": Case(
+        run=lambda o: justification_close(
+            supervisor=o.supervisor,
+            request=_justification(o, answered=True),
+            finding=JustificationRequest.Finding.NOT_JUSTIFIED,
+            note="Ei perustetta",
+        ),
+        events=lambda o: [(Action.JUSTIFICATION_CLOSED, _latest(JustificationRequest))],
+        state=lambda o: list(JustificationRequest.objects.values_list("pk", "closed_at")),
+        by_supervisor=True,
+    ),
+    "justification_report_handle": Case(
+        run=lambda o: grounds_report_handle(
+            admin=o.admin, request=_justification(o, closed=True), note="Oikeus peruttu"
+        ),
+        events=lambda o: [(Action.JUSTIFICATION_REPORT_HANDLED, _latest(JustificationRequest))],
+        state=lambda o: list(JustificationRequest.objects.values_list("pk", "report_handled_at")),
+    ),
     "two_factor_reset": Case(
         run=lambda o: two_factor_reset(actor=o.admin, user=authenticator(o.worker).user),
         events=lambda o: [(Action.TWO_FACTOR_RESET, o.worker)],
@@ -467,6 +518,49 @@ def _first_entry(office) -> EntryVersion:
     )
 
 
+def _look(office) -> AccessEvent:
+    """The worker's look that the supervisor asks about, made beforehand."""
+    return AccessEvent.objects.filter(action=Action.CLIENT_VIEWED).first() or look_record(
+        actor=office.worker, action=Action.CLIENT_VIEWED, at=timezone.now(), client=office.client
+    )
+
+
+def _asked(office) -> JustificationRequest:
+    return justification_request(
+        supervisor=office.supervisor,
+        worker=office.worker,
+        events=[_look(office)],
+        question="Miksi?",
+        due_on=timezone.localdate(),
+    )
+
+
+def _justification(office, *, answered=False, closed=False, only_the_look=False):
+    """A request made beforehand, taken as far as the step under test needs."""
+    if only_the_look:
+        return _look(office)
+    asked = JustificationRequest.objects.first() or _asked(office)
+    if (answered or closed) and asked.answered_at is None:
+        asked = justification_answer(worker=office.worker, request=asked, answer="Tapaaminen")
+    if closed and asked.closed_at is None:
+        asked = justification_close(
+            supervisor=office.supervisor,
+            request=asked,
+            finding=JustificationRequest.Finding.NOT_JUSTIFIED,
+            note="Ei perustetta",
+        )
+    return asked
+
+
+# The steps before the one under test, made before the count (and the blocked inserts) begin.
+JUSTIFICATION_SETUP = {
+    "justification_request": {"only_the_look": True},
+    "justification_answer": {},
+    "justification_close": {"answered": True},
+    "justification_report_handle": {"closed": True},
+}
+
+
 def _accounts():
     """The accounts, their roles and their organisational scope (guardian's rows)."""
     from guardian.models import UserObjectPermission
@@ -489,6 +583,8 @@ def test_the_service_writes_one_typed_event_per_object_it_changes(office, name):
     case = CASES[name]
     if name == "entry_correct":
         _first_entry(office)
+    if name in JUSTIFICATION_SETUP:
+        _justification(office, **JUSTIFICATION_SETUP[name])
     before = AccessEvent.objects.count()
 
     case.run(office)
@@ -505,7 +601,18 @@ def test_the_service_writes_one_typed_event_per_object_it_changes(office, name):
 def _actor(office, name):
     if CASES[name].by_official:
         return office.official
-    if name.startswith(("service_need", "consent", "entry", "health", "access_application_submit")):
+    if CASES[name].by_supervisor:
+        return office.supervisor
+    if name.startswith(
+        (
+            "service_need",
+            "consent",
+            "entry",
+            "health",
+            "access_application_submit",
+            "justification_answer",
+        )
+    ):
         return office.worker
     return office.admin
 
@@ -527,6 +634,8 @@ def test_the_change_is_rolled_back_when_its_event_cannot_be_written(office, name
         _deactivated(office.worker)
     if name == "entry_correct":
         _first_entry(office)
+    if name in JUSTIFICATION_SETUP:
+        _justification(office, **JUSTIFICATION_SETUP[name])
     before = case.state(office)
     block_access_event_inserts()
 
@@ -592,6 +701,10 @@ def test_every_change_code_has_a_case_or_is_written_elsewhere():
         Action.CLIENT_CONTACT_CHANGED,
         Action.HEALTH_ITEM_RECORDED,
         Action.HEALTH_ITEM_ERASED,
+        Action.JUSTIFICATION_REQUESTED,
+        Action.JUSTIFICATION_ANSWERED,
+        Action.JUSTIFICATION_CLOSED,
+        Action.JUSTIFICATION_REPORT_HANDLED,
     }
     # Sign-in steps: tests/access/test_two_factor.py proves enrolment's event,
     # tests/access/test_open_sessions.py that of ending one's other sessions;

@@ -15,10 +15,14 @@ from playwright.sync_api import Page, expect
 
 from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role
+from audit.actions import Action
+from audit.services import look_record
 from clients.models import Client, ClientGroup, Municipality
 from consent.models import Consent
 from demo.clients import DEMO_SPECIAL_CLIENTS
 from entries.models import EntryVersion
+from review.justification import justification_answer, justification_close, justification_request
+from review.models import JustificationRequest
 from sign_in.first_password import first_password_path
 from tests.browser.axe import accessibility_violations
 from tests.browser.conftest import DESKTOP_VIEWPORT
@@ -114,10 +118,12 @@ def test_sign_in_pages_have_no_serious_accessibility_violation(
 def test_case_worker_pages_have_no_serious_accessibility_violation(
     page: Page, live_server, demo_clients, screenshot_dir, browser_errors
 ):
+    asked = asked_of_ohjaaja()
     walk = Walk(page, live_server.url, screenshot_dir, "case-worker")
     page.goto(f"{live_server.url}/")
     sign_in(page, "ohjaaja", demo_clients)
     walk.check("home")
+    walk.visit("justification-answer", f"/justifications/{asked.pk}/answer/")
     walk.visit("caseload", "/clients/")
     walk.visit("search", "/clients/search/")
     search_by_identity_code(page, KAIKKONEN)
@@ -170,6 +176,12 @@ def test_supervisor_pages_have_no_serious_accessibility_violation(
     walk.visit("access-log-refused", "/access-log/?period_from=2026-02-30")
     refused = f"{live_server.url}/access-log/?period_from=2026-02-30"
     forgive_refusal(browser_errors, refused, "400 (Bad Request)")
+    asked = asked_of_ohjaaja(step="answered")
+    walk.visit("justifications", "/access-log/justifications/")
+    walk.visit(
+        "justification-new", f"/access-log/justifications/new/?event={asked.events.get().pk}"
+    )
+    walk.visit("justification-detail", f"/access-log/justifications/{asked.pk}/")
     walk.visit("sessions", "/sessions/")
     walk.visit("password", "/password/")
     walk.visit("apply", "/access-rights/apply/")
@@ -211,8 +223,41 @@ def test_access_administrator_pages_have_no_serious_accessibility_violation(
     walk.visit("locked-accounts", "/access-rights/locked-accounts/")
     walk.visit("two-factor-reset", f"/access-rights/users/{worker.pk}/two-factor-reset/")
     walk.visit("identity-confirm", "/sign-in/confirm/?next=/access-rights/")
+    reported = asked_of_ohjaaja(step="closed")
+    walk.visit("grounds-reports", "/access-log/justifications/reports/")
+    walk.visit(
+        "grounds-report-handle", f"/access-log/justifications/reports/{reported.pk}/handled/"
+    )
     _walk_staff_accounts(walk, worker)
     walk.assert_clean()
+
+
+def asked_of_ohjaaja(step: str = "open") -> JustificationRequest:
+    """The demo supervisor's request to the demo worker about a view, taken to `step`."""
+    worker = User.objects.get(username="ohjaaja")
+    supervisor = User.objects.get(username="esihenkilo")
+    client = Client.objects.get(identity_code=KAIKKONEN.identity_code)
+    event = look_record(
+        actor=worker,
+        action=Action.CLIENT_VIEWED,
+        at=timezone.now(),
+        client=client,
+        purpose_code="meeting",
+    )
+    asked = justification_request(
+        supervisor=supervisor,
+        worker=worker,
+        events=[event],
+        question="Miksi avasit asiakkaan tiedot?",
+        due_on=timezone.localdate(),
+    )
+    if step in ("answered", "closed"):
+        asked = justification_answer(worker=worker, request=asked, answer="Tapaaminen.")
+    if step == "closed":
+        asked = justification_close(
+            supervisor=supervisor, request=asked, finding="not_justified", note="Ei perustetta."
+        )
+    return asked
 
 
 def test_labour_official_pages_have_no_serious_accessibility_violation(

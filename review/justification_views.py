@@ -1,0 +1,218 @@
+"""Justification requests (000 §8): the supervisor asks and closes, the worker answers, and the
+access administrators see the grounds of a "not justified" finding (004 §5a ¶4).
+
+Every page starts from the supervisor's scope (review.selectors) or from the worker's own
+requests: anything outside it is as if it did not exist (404).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from access.decorators import role_required
+from access.roles import Role
+from review.justification import (
+    JustificationRefused,
+    events_to_ask_about,
+    grounds_report_handle,
+    justification_answer,
+    justification_close,
+    justification_request,
+    recent_events_to_ask_about,
+    reported_grounds,
+    requests_asked_by,
+)
+from review.justification_forms import (
+    GroundsReportHandledForm,
+    JustificationAnswerForm,
+    JustificationCloseForm,
+    JustificationRequestForm,
+)
+from review.models import JustificationRequest
+from review.selectors import events_in_scope_of
+
+
+@role_required(Role.SUPERVISOR)
+def justification_list(request):
+    """The supervisor's requests, grouped by where they stand."""
+    asked = list(requests_asked_by(request.user))
+    groups = [
+        (status, label, [r for r in asked if r.status == status])
+        for status, label in JustificationRequest.Status.choices
+    ]
+    return render(
+        request,
+        "review/justification_list.html",
+        {"groups": groups, "today": timezone.localdate()},
+    )
+
+
+@role_required(Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def justification_new(request):
+    """Ask about the event named by `?event=`, and any more of the same worker's recent looks."""
+    event = get_object_or_404(
+        events_in_scope_of(request.user).select_related("client", "actor"),
+        pk=_event_id(request.GET.get("event", "")),
+    )
+    worker = event.actor
+    if (
+        worker is None
+        or worker.pk == request.user.pk
+        or not events_to_ask_about(request.user, worker).filter(pk=event.pk).exists()
+    ):
+        raise Http404
+    others = events_to_ask_about(request.user, worker).exclude(pk=event.pk)
+    recent_ids = list(recent_events_to_ask_about(request.user, worker).values_list("pk", flat=True))
+    form = JustificationRequestForm(
+        request.POST if request.method == "POST" else None,
+        events=others.filter(pk__in=recent_ids).select_related("client").order_by("-id"),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            asked = justification_request(
+                supervisor=request.user,
+                worker=worker,
+                events=[event, *data["more_events"]],
+                question=data["question"],
+                due_on=data["due_on"],
+            )
+        except JustificationRefused as refused:
+            form.add_error(None, _refusal(refused))
+        else:
+            messages.success(request, _("The request has been sent to the worker."))
+            return redirect("justifications:detail", request_id=asked.pk)
+    return render(
+        request,
+        "review/justification_new.html",
+        {"form": form, "event_list": [event], "worker": worker},
+    )
+
+
+@role_required(Role.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def justification_detail(request, request_id: int):
+    """The request, the events, the answer; once answered, the form that closes it."""
+    asked = get_object_or_404(requests_asked_by(request.user), pk=request_id)
+    form = JustificationCloseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            justification_close(
+                supervisor=request.user,
+                request=asked,
+                finding=form.cleaned_data["finding"],
+                note=form.cleaned_data["note"],
+            )
+        except JustificationRefused as refused:
+            form.add_error(None, _refusal(refused))
+        else:
+            messages.success(request, _("The request has been closed."))
+            return redirect("justifications:detail", request_id=asked.pk)
+    return render(
+        request,
+        "review/justification_detail.html",
+        {"asked": asked, "events": _events_of(asked), "form": form, "today": timezone.localdate()},
+    )
+
+
+@role_required(Role.CASE_WORKER)
+@require_http_methods(["GET", "POST"])
+def justification_answer_page(request, request_id: int):
+    """The worker's own request only: the question, the events it is about, the answer."""
+    asked = get_object_or_404(
+        JustificationRequest.objects.select_related("supervisor"),
+        pk=request_id,
+        worker=request.user,
+    )
+    form = JustificationAnswerForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            justification_answer(
+                worker=request.user, request=asked, answer=form.cleaned_data["answer"]
+            )
+        except JustificationRefused as refused:
+            form.add_error(None, _refusal(refused))
+        else:
+            messages.success(request, _("Your answer has been sent to your supervisor."))
+            return redirect("home")
+    return render(
+        request,
+        "review/justification_answer.html",
+        {"asked": asked, "events": _events_of(asked), "form": form, "today": timezone.localdate()},
+    )
+
+
+@role_required(Role.ACCESS_ADMIN)
+def grounds_report_list(request):
+    """Requests closed "not justified": the worker, the events, the finding and the note."""
+    reports = list(reported_grounds().prefetch_related("events__client"))
+    return render(request, "review/justification_reports.html", {"reports": reports})
+
+
+@role_required(Role.ACCESS_ADMIN)
+@require_http_methods(["GET", "POST"])
+def grounds_report_handle_page(request, request_id: int):
+    report = get_object_or_404(reported_grounds(), pk=request_id)
+    form = GroundsReportHandledForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grounds_report_handle(
+                admin=request.user, request=report, note=form.cleaned_data["note"]
+            )
+        except JustificationRefused as refused:
+            form.add_error(None, _refusal(refused))
+        else:
+            messages.success(request, _("The report has been marked as handled."))
+            return redirect("justifications:reports")
+    return render(
+        request,
+        "review/justification_report_handle.html",
+        {"report": report, "events": _events_of(report), "form": form},
+    )
+
+
+def _event_id(value: str) -> int:
+    """The id from the query string; anything else names no event (0 matches none)."""
+    return int(value) if value.isdigit() and len(value) < 19 else 0
+
+
+def _events_of(asked: JustificationRequest):
+    return asked.events.select_related("client").order_by("occurred_at", "id")
+
+
+# Read when a refusal is shown, in the language of that page.
+REFUSALS = {
+    JustificationRefused.NO_EVENTS: gettext_lazy("Choose at least one event to ask about."),
+    JustificationRefused.EVENT_OUT_OF_SCOPE: gettext_lazy(
+        "You can ask only about the same worker's events in the municipalities you oversee."
+    ),
+    JustificationRefused.WORKER_NOT_OVERSEEN: gettext_lazy(
+        "You can ask only workers of the municipalities you oversee."
+    ),
+    JustificationRefused.OWN_EVENTS: gettext_lazy("You cannot ask yourself for a justification."),
+    JustificationRefused.DUE_IN_THE_PAST: gettext_lazy("The answer cannot be due in the past."),
+    JustificationRefused.DUE_TOO_FAR: gettext_lazy(
+        "The answer can be due at most 60 days from today."
+    ),
+    JustificationRefused.EMPTY_TEXT: gettext_lazy("Write the text first."),
+    JustificationRefused.NOT_YOURS: gettext_lazy("This request is not yours to handle."),
+    JustificationRefused.ALREADY_ANSWERED: gettext_lazy("The request has already been answered."),
+    JustificationRefused.NOT_ANSWERED: gettext_lazy(
+        "The request can be closed only after the worker has answered."
+    ),
+    JustificationRefused.ALREADY_CLOSED: gettext_lazy("The request has already been closed."),
+    JustificationRefused.NOT_REPORTED: gettext_lazy(
+        "Only a request closed as not justified is reported."
+    ),
+    JustificationRefused.ALREADY_HANDLED: gettext_lazy("The report has already been handled."),
+}
+
+
+def _refusal(refused: JustificationRefused) -> ValidationError:
+    return ValidationError(REFUSALS[refused.code], code=refused.code)
