@@ -5,8 +5,11 @@ Every page starts from the supervisor's scope (review.selectors) or from the wor
 requests: anything outside it is as if it did not exist (404).
 """
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,6 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from access.decorators import role_required
 from access.roles import Role
+from audit.actions import Action
+from audit.context import RequestContext
+from audit.models import AccessEvent
+from audit.services import look_record
 from review.justification import (
     JustificationRefused,
     events_to_ask_about,
@@ -34,6 +41,7 @@ from review.justification_forms import (
     JustificationRequestForm,
 )
 from review.models import JustificationRequest
+from review.search_views import log_unavailable
 from review.selectors import events_in_scope_of
 
 
@@ -69,9 +77,12 @@ def justification_new(request):
         raise Http404
     others = events_to_ask_about(request.user, worker).exclude(pk=event.pk)
     recent_ids = list(recent_events_to_ask_about(request.user, worker).values_list("pk", flat=True))
+    choices = list(others.filter(pk__in=recent_ids).select_related("client").order_by("-id"))
     form = JustificationRequestForm(
         request.POST if request.method == "POST" else None,
-        events=others.filter(pk__in=recent_ids).select_related("client").order_by("-id"),
+        events=others.filter(pk__in=[c.pk for c in choices])
+        .select_related("client")
+        .order_by("-id"),
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -88,6 +99,8 @@ def justification_new(request):
         else:
             messages.success(request, _("The request has been sent to the worker."))
             return redirect("justifications:detail", request_id=asked.pk)
+    if not _logged_as_shown(request, [event, *choices]):
+        return log_unavailable(request)
     return render(
         request,
         "review/justification_new.html",
@@ -114,10 +127,13 @@ def justification_detail(request, request_id: int):
         else:
             messages.success(request, _("The request has been closed."))
             return redirect("justifications:detail", request_id=asked.pk)
+    events = list(_events_of(asked))
+    if not _logged_as_shown(request, events, justification=asked.pk):
+        return log_unavailable(request)
     return render(
         request,
         "review/justification_detail.html",
-        {"asked": asked, "events": _events_of(asked), "form": form, "today": timezone.localdate()},
+        {"asked": asked, "events": events, "form": form, "today": timezone.localdate()},
     )
 
 
@@ -152,6 +168,9 @@ def justification_answer_page(request, request_id: int):
 def grounds_report_list(request):
     """Requests closed "not justified": the worker, the events, the finding and the note."""
     reports = list(reported_grounds().prefetch_related("events__client"))
+    events = [event for report in reports for event in report.events.all()]
+    if not _logged_as_shown(request, events, reports=[report.pk for report in reports]):
+        return log_unavailable(request)
     return render(request, "review/justification_reports.html", {"reports": reports})
 
 
@@ -170,11 +189,35 @@ def grounds_report_handle_page(request, request_id: int):
         else:
             messages.success(request, _("The report has been marked as handled."))
             return redirect("justifications:reports")
+    events = list(_events_of(report))
+    if not _logged_as_shown(request, events, justification=report.pk):
+        return log_unavailable(request)
     return render(
         request,
         "review/justification_report_handle.html",
-        {"report": report, "events": _events_of(report), "form": form},
+        {"report": report, "events": events, "form": form},
     )
+
+
+def _logged_as_shown(request, events: Iterable[AccessEvent], **about) -> bool:
+    """Log that these events of the log were shown (who watches the watchers), naming the client
+    when they are all about one; False, with nothing to show, if the look cannot be logged."""
+    events = list(events)
+    clients = {event.client_id for event in events}
+    try:
+        with transaction.atomic():
+            look_record(
+                actor=request.user,
+                action=Action.LOG_EVENT_VIEWED,
+                at=timezone.now(),
+                context=RequestContext.from_request(request),
+                client=events[0].client if len(clients) == 1 else None,
+                result_count=len(events),
+                details={"events": [event.pk for event in events], **about},
+            )
+    except DatabaseError:
+        return False
+    return True
 
 
 def _event_id(value: str) -> int:

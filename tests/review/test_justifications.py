@@ -23,6 +23,7 @@ from review.justification import (
 )
 from review.models import JustificationRequest
 from tests.factories import MunicipalityFactory, UserFactory, WorkerAgreementFactory
+from tests.log import block_access_event_inserts
 from tests.sign_in import SignedInClient
 
 pytestmark = pytest.mark.rule("000-8-justification")
@@ -431,3 +432,48 @@ def test_the_form_refuses_a_due_date_out_of_bounds(setting, boss, event, days, c
 @pytest.mark.parametrize("days", [0, 60])
 def test_the_due_date_may_be_today_or_sixty_days_ahead(setting, boss, event, days):
     assert ask(boss, setting, [event], due_on=in_days(days)).due_on == in_days(days)
+
+
+# Who watches the watchers: the pages that show events of the log are looks of their own.
+
+
+def shown_looks(user) -> list[AccessEvent]:
+    return list(
+        AccessEvent.objects.filter(actor=user, action=Action.LOG_EVENT_VIEWED).order_by("pk")
+    )
+
+
+@pytest.mark.rule("000-8-access-log")
+def test_the_pages_that_show_events_are_logged_as_looks_at_the_log(
+    setting, boss, event, access_admin
+):
+    other = look(setting.worker, setting.without_consent)
+    supervisor = signed_in(boss)
+
+    supervisor.get(f"/access-log/justifications/new/?event={event.pk}")
+    asked = ask(boss, setting, [event])
+    supervisor.get(f"/access-log/justifications/{asked.pk}/")
+    justification_close(
+        supervisor=boss,
+        request=answered(asked, setting),
+        finding=Finding.NOT_JUSTIFIED,
+        note="Ei liittynyt palveluun.",
+    )
+    signed_in(access_admin).get("/access-log/justifications/reports/")
+
+    asking, detail = shown_looks(boss)
+    assert asking.details == {"events": [event.pk, other.pk]} and asking.client is None
+    assert detail.details == {"events": [event.pk], "justification": asked.pk}
+    assert detail.client == setting.openable
+    [reports] = shown_looks(access_admin)
+    assert reports.details == {"events": [event.pk], "reports": [asked.pk]}
+
+
+def test_nothing_of_the_events_is_shown_when_the_look_cannot_be_logged(setting, boss, event):
+    asked = ask(boss, setting, [event])
+    block_access_event_inserts()
+
+    response = signed_in(boss).get(f"/access-log/justifications/{asked.pk}/")
+
+    assert response.status_code == 503
+    assert setting.openable.last_name not in response.text
