@@ -46,6 +46,14 @@ from access.purposes import CASE_WORK_PURPOSES, Purpose
 from access.scope import municipalities_served_by
 from clients.models import Client, Referral, ServiceNeed
 from consent.models import Consent
+from consent.selectors import (
+    EXPIRED,
+    REFUSED,
+    SCAN_MISSING,
+    WITHDRAWN,
+    newest_answers,
+    why_not_counting,
+)
 
 POLICY_VERSION = "2026.2"
 
@@ -425,20 +433,21 @@ def _viewing_consent(client, at, today) -> tuple[int | None, Reason | None]:
     Only the newest answer counts: a later refusal overrides an earlier consent.
     """
     newest = newest_viewing_consents(today).filter(client=client).first()
-    if newest is None or newest.status == Consent.Status.REFUSED:
+    if newest is None:
         return None, Reason.CONSENT_MISSING
-    if newest.status == Consent.Status.WITHDRAWN and newest.withdrawn_at <= at:
-        return None, Reason.CONSENT_WITHDRAWN
-    if newest.valid_until is not None and newest.valid_until <= at:
-        return None, Reason.CONSENT_EXPIRED
-    if _scan_overdue(newest.scan, newest.scan_due_at, at):
-        return None, Reason.CONSENT_SCAN_MISSING
+    why = why_not_counting(newest, at)
+    if why is not None:
+        return None, CONSENT_REASON_FOR[why]
     return newest.pk, None
 
 
-def _scan_overdue(scan, scan_due_at: datetime.datetime | None, at: datetime.datetime) -> bool:
-    """The evidence rule: a consent without its scan counts only until its scan is due."""
-    return not scan and scan_due_at is not None and scan_due_at <= at
+# The policy's reason for each way the newest viewing answer fails to count.
+CONSENT_REASON_FOR = {
+    REFUSED: Reason.CONSENT_MISSING,
+    WITHDRAWN: Reason.CONSENT_WITHDRAWN,
+    EXPIRED: Reason.CONSENT_EXPIRED,
+    SCAN_MISSING: Reason.CONSENT_SCAN_MISSING,
+}
 
 
 # The conditions as Q objects, shared by both forms so that they cannot drift apart.
@@ -450,9 +459,7 @@ def _need_documented(today: datetime.date) -> Q:
 
 
 def newest_viewing_consents(today: datetime.date) -> QuerySet[Consent]:
-    return Consent.objects.filter(kind=Consent.Kind.VIEWING, signed_on__lte=today).order_by(
-        "-signed_on", "-id"
-    )
+    return newest_answers(Consent.Kind.VIEWING, today)
 
 
 def _consent_valid(at: datetime.datetime) -> Q:

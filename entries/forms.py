@@ -57,24 +57,18 @@ class EntryForm(HdsFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean() or {}
-        occurred_at = self.occurred_at()
-        if occurred_at is not None and occurred_at > timezone.now():
-            message = _("The event cannot be in the future.")
-            self.add_error("occurred_time", forms.ValidationError(message, code="in_future"))
+        day, time = cleaned.get("occurred_on"), cleaned.get("occurred_time")
+        if day is not None and time is not None:
+            cleaned["occurred_at"] = timezone.make_aware(datetime.datetime.combine(day, time))
+            if cleaned["occurred_at"] > timezone.now():
+                message = _("The event cannot be in the future.")
+                self.add_error("occurred_time", forms.ValidationError(message, code="in_future"))
         return cleaned
-
-    def occurred_at(self) -> datetime.datetime | None:
-        day, time = self.cleaned_data.get("occurred_on"), self.cleaned_data.get("occurred_time")
-        if day is None or time is None:
-            return None
-        return timezone.make_aware(datetime.datetime.combine(day, time))
 
     def text(self) -> EntryText:
         data = self.cleaned_data
         return EntryText(
-            occurred_at=timezone.make_aware(
-                datetime.datetime.combine(data["occurred_on"], data["occurred_time"])
-            ),
+            occurred_at=data["occurred_at"],
             contact_method=data["contact_method"],
             participants=data["participants"],
             content=data["content"],

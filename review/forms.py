@@ -50,18 +50,8 @@ class LogSearchForm(HdsFormMixin, forms.Form):
         help_text=_("Sent only with the form, never in the address; the log keeps it masked."),
     )
     client = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
-    period_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=IsoDateInput(),
-        validators=[DateBounds(SERVICE_RECORDS_BEGIN, today)],
-    )
-    period_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        widget=IsoDateInput(),
-        validators=[DateBounds(SERVICE_RECORDS_BEGIN, today)],
-    )
+    period_from = forms.DateField(label=_("From"), required=False, widget=IsoDateInput())
+    period_to = forms.DateField(label=_("To"), required=False, widget=IsoDateInput())
     action = forms.ChoiceField(label=_("Action"), required=False, choices=_all(Action.choices))
     decision = forms.ChoiceField(
         label=_("Decision"), required=False, choices=_all(AccessEvent.Decision.choices)
@@ -84,6 +74,12 @@ class LogSearchForm(HdsFormMixin, forms.Form):
     after = forms.IntegerField(
         required=False, min_value=1, max_value=LARGEST_ID, widget=forms.HiddenInput
     )
+
+    # The log begins with the service: no event before 2000, none in the future.
+    date_bounds = {
+        "period_from": DateBounds(SERVICE_RECORDS_BEGIN, today),
+        "period_to": DateBounds(SERVICE_RECORDS_BEGIN, today),
+    }
 
     def __init__(self, *args, supervisor: User, known_clients: dict[str, int], posted: bool, **kw):
         super().__init__(*args, **kw)
