@@ -22,8 +22,12 @@ def _today_at(hour: int) -> datetime.datetime:
 
 @pytest.fixture
 def grant(case_worker):
-    """Started this morning at eight, for Ohjaamo youth and walk-in service, ends in 90 days."""
-    start = _today_at(8)
+    """Started an hour ago, for Ohjaamo youth and walk-in service, ends in 90 days.
+
+    An hour ago rather than at a fixed hour of today: a grant meant to be in force must be in
+    force at whatever hour the suite runs (at eight in the morning, a run before eight failed).
+    """
+    start = timezone.localtime().replace(second=0, microsecond=0) - datetime.timedelta(hours=1)
     return AccessGrantFactory(
         grantee=case_worker,
         municipality=MunicipalityFactory(code="167"),
