@@ -152,19 +152,25 @@ def _chunk(first: datetime.date, last: datetime.date, workers: set[int] | None):
     events = AccessEvent.objects.filter(
         occurred_at__gte=_start_of(first),
         occurred_at__lt=_start_of(last + datetime.timedelta(days=1)),
-        action__in=[*CLIENT_LOOKS, Action.CLIENT_SEARCHED],
-    ).exclude(purpose_code=Purpose.INTAKE)  # the labour authority's intake is not case work
+    )
     if workers is not None:
         events = events.filter(actor__in=workers)
-    rows = list(
-        events.order_by("occurred_at", "id").values_list(
-            "id", "actor_id", "action", "client_id", "occurred_at", "decision", "details"
-        )
+    looks = list(
+        events.filter(action__in=CLIENT_LOOKS)
+        .exclude(purpose_code=Purpose.INTAKE)  # the labour authority's intake is not case work
+        .order_by("occurred_at", "id")
+        .values_list("id", "actor_id", "client_id", "occurred_at", "decision")
+    )
+    searches = (
+        events.filter(action=Action.CLIENT_SEARCHED)
+        .exclude(details__has_key="intake")
+        .order_by("occurred_at", "id")
+        .values_list("id", "actor_id", "occurred_at", "details__clients")
     )
     allowed = [
         Look(pk, actor, client, at)
-        for pk, actor, action, client, at, decision, _ in rows
-        if action != Action.CLIENT_SEARCHED and decision == AccessEvent.Decision.ALLOWED
+        for pk, actor, client, at, decision in looks
+        if decision == AccessEvent.Decision.ALLOWED
     ]
     explained = explain(allowed)
     unexplained = [look for look in allowed if not explained[look.id]]
@@ -172,13 +178,8 @@ def _chunk(first: datetime.date, last: datetime.date, workers: set[int] | None):
     same_surname = _same_surnames(unexplained)
 
     by_day: dict = defaultdict(lambda: defaultdict(lambda: ([], [])))
-    for pk, actor, action, client, at, decision, details in rows:
-        looks, searches = by_day[at.astimezone(HELSINKI).date()][actor]
-        if action == Action.CLIENT_SEARCHED:
-            if not (details or {}).get("intake"):
-                searches.append(DaySearch(pk, at, tuple((details or {}).get("clients", ()))))
-            continue
-        looks.append(
+    for pk, actor, client, at, decision in looks:
+        by_day[at.astimezone(HELSINKI).date()][actor][0].append(
             DayLook(
                 id=pk,
                 at=at,
@@ -189,6 +190,10 @@ def _chunk(first: datetime.date, last: datetime.date, workers: set[int] | None):
                 first_look=pk in first_looks,
                 same_surname=pk in same_surname,
             )
+        )
+    for pk, actor, at, found in searches.iterator(chunk_size=5000):
+        by_day[at.astimezone(HELSINKI).date()][actor][1].append(
+            DaySearch(pk, at, tuple(found or ()))
         )
     return by_day
 
@@ -327,29 +332,51 @@ def _keep_numbers(days: list[WorkerDay]) -> None:
 
 
 def _keep_alerts(run: ScreeningRun, findings: list[Finding]) -> int:
-    """Add the findings not yet alerts to their workers' open cases; how many were added."""
+    """Add the findings not yet alerts to their workers' open cases; how many were added.
+
+    In bulk, a few statements whatever the number: a day at national scale may find thousands.
+    """
     known = set(Alert.objects.filter(day=run.day).values_list("rule", "worker_id", "day"))
     new = [f for f in findings if (f.rule, f.worker_id, f.day) not in known]
-    cases: dict[int, Case] = {}
-    for finding in new:
-        case = cases.get(finding.worker_id) or _open_case_of(finding.worker_id, at=run.started_at)
-        cases[finding.worker_id] = case
-        alert = Alert.objects.create(
-            case=case,
-            rule=finding.rule,
-            worker_id=finding.worker_id,
-            day=finding.day,
-            details=finding.details,
-            run=run,
-            found_at=run.started_at,
-        )
-        alert.events.set(finding.event_ids)
+    if not new:
+        return 0
+    cases = _open_cases_of({finding.worker_id for finding in new}, at=run.started_at)
+    alerts = Alert.objects.bulk_create(
+        [
+            Alert(
+                case=cases[finding.worker_id],
+                rule=finding.rule,
+                worker_id=finding.worker_id,
+                day=finding.day,
+                details=finding.details,
+                run=run,
+                found_at=run.started_at,
+            )
+            for finding in new
+        ],
+        batch_size=1000,
+    )
+    Alert.events.through.objects.bulk_create(
+        [
+            Alert.events.through(alert_id=alert.pk, accessevent_id=event_id)
+            for alert, finding in zip(alerts, new, strict=True)
+            for event_id in finding.event_ids
+        ],
+        batch_size=5000,
+    )
     return len(new)
 
 
-def _open_case_of(worker_id: int, *, at: datetime.datetime) -> Case:
-    case = Case.objects.select_for_update().filter(worker_id=worker_id, closed_at__isnull=True)
-    return case.first() or Case.objects.create(worker_id=worker_id, opened_at=at)
+def _open_cases_of(workers: set[int], *, at: datetime.datetime) -> dict[int, Case]:
+    """Each worker's open case, opened now for those without one."""
+    open_cases = Case.objects.select_for_update().filter(
+        worker__in=list(workers), closed_at__isnull=True
+    )
+    cases = {case.worker_id: case for case in open_cases}
+    opened = Case.objects.bulk_create(
+        [Case(worker_id=worker, opened_at=at) for worker in sorted(workers - set(cases))]
+    )
+    return cases | {case.worker_id: case for case in opened}
 
 
 # --- The preview ---------------------------------------------------------------------------

@@ -56,6 +56,8 @@ RECORDED = {
     Action.HEALTH_ITEM_RECORDED: Explanation.HEALTH_ITEM,
 }
 
+_RECORDED_BY_CODE = {action.value: explanation for action, explanation in RECORDED.items()}
+
 
 @dataclass(frozen=True)
 class Look:
@@ -101,20 +103,24 @@ class Trail:
     @classmethod
     def read(cls, *, actors: set[int], since: datetime.datetime, until: datetime.datetime):
         trail = cls()
-        events = AccessEvent.objects.filter(
-            actor__in=actors,
-            occurred_at__gte=since,
-            occurred_at__lte=until,
-            action__in=[*RECORDED, Action.CLIENT_SEARCHED],
+        around = AccessEvent.objects.filter(
+            actor__in=actors, occurred_at__gte=since, occurred_at__lte=until
         )
-        rows = events.values_list(
-            "actor_id", "client_id", "action", "occurred_at", "search_criteria", "details"
-        )
-        for actor_id, client_id, action, at, criteria, details in rows.iterator(chunk_size=5000):
-            if action == Action.CLIENT_SEARCHED:
-                trail._add_search(actor_id, at, criteria, details)
-            elif client_id is not None:
-                trail.recorded[actor_id, client_id][RECORDED[Action(action)]].append(at)
+        recorded = around.filter(action__in=list(RECORDED), client__isnull=False)
+        for actor_id, client_id, action, at in recorded.values_list(
+            "actor_id", "client_id", "action", "occurred_at"
+        ).iterator(chunk_size=5000):
+            trail.recorded[actor_id, client_id][_RECORDED_BY_CODE[action]].append(at)
+        # Only a search by identity code: the worker knew exactly whom they were looking for.
+        # The intake's lookups are the labour authority's, not a worker's service.
+        searches = around.filter(
+            action=Action.CLIENT_SEARCHED, search_criteria__has_key="identity_code"
+        ).exclude(details__has_key="intake")
+        for actor_id, at, found in searches.values_list(
+            "actor_id", "occurred_at", "details__clients"
+        ).iterator(chunk_size=5000):
+            for client_id in found or ():
+                trail.searched[actor_id, client_id].append(at)
         for times in trail.searched.values():
             times.sort()
         for kinds in trail.recorded.values():
@@ -122,14 +128,6 @@ class Trail:
                 times.sort()
         trail._add_justified(actors)
         return trail
-
-    def _add_search(self, actor_id: int, at, criteria: dict, details: dict) -> None:
-        # Only a search by identity code: the worker knew exactly whom they were looking for.
-        # The intake's lookups are the labour authority's, not a worker's service.
-        if "identity_code" not in (criteria or {}) or (details or {}).get("intake"):
-            return
-        for client_id in (details or {}).get("clients", ()):
-            self.searched[actor_id, client_id].append(at)
 
     def _add_justified(self, actors: set[int]) -> None:
         """A justification accepted explains the looks it was about, and the same worker's
