@@ -253,7 +253,7 @@ def decide(
     """
     if action == Action.INTAKE:
         return _decide_intake(actor=actor, client=client, purpose=purpose, at=at)
-    reasons: list[Reason] = [Reason.OWN_RECORD] if is_own_record(actor, client) else []
+    reasons: list[Reason] = [Reason.OWN_RECORD] if _is_own_record(actor, client) else []
     basis: dict[str, int] = {}
     today = timezone.localdate(at)
 
@@ -349,7 +349,7 @@ def _decide_intake(
 ) -> Decision:
     """The labour authority's intake: the official serves the client's home municipality."""
     served = municipalities_served_by(actor).filter(pk=client.home_municipality_id).exists()
-    reasons = [Reason.OWN_RECORD] if is_own_record(actor, client) else []
+    reasons = [Reason.OWN_RECORD] if _is_own_record(actor, client) else []
     if not served:
         reasons.append(Reason.SCOPE_MISSING)
     if purpose != Purpose.INTAKE:
@@ -365,7 +365,7 @@ def _decide_intake(
     )
 
 
-def is_own_record(actor: User, client: Client) -> bool:
+def _is_own_record(actor: User, client: Client) -> bool:
     """Whether `client` is the actor themself: their account keeps a hash and it is the client's."""
     return bool(actor.identity_code_hash) and actor.identity_code_hash == client.identity_code_hash
 
@@ -409,7 +409,7 @@ def clients_openable_by(
 
 
 def _others_than(actor: User) -> QuerySet[Client]:
-    """Every client but the actor's own record (is_own_record, as SQL)."""
+    """Every client but the actor's own record (_is_own_record, as SQL)."""
     if not actor.identity_code_hash:
         return Client.objects.all()
     return Client.objects.exclude(identity_code_hash=actor.identity_code_hash)
