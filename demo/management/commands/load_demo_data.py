@@ -52,6 +52,8 @@ class Command(BaseCommand):
                 answer = "not visible (404)"
             else:
                 answer = ", ".join(special.expected) or "opens"
+            if special.owner:
+                answer += f"; {special.owner}, whose own record it is: own_record"
             self.stdout.write(
                 f"  {special.name:<18} {special.identity_code}  {special.fails:<46} -> {answer}"
             )
