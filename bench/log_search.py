@@ -78,6 +78,7 @@ OFFICIALS_PER_WORKER = 0.1
 ADMINS = 20
 COMMON_REASON = "consent_missing"
 RARE_REASON = "agreement_missing"
+MIDDLE_REASON = "consent_withdrawn"
 
 
 class Budget:
@@ -765,6 +766,7 @@ def searches_of_round(supervisor, rng: random.Random, scope: dict) -> list[Searc
         Search("decision denied", Criteria(decision="denied")),
         Search("older page, deep", Criteria(), before=deep_id(rng, scope)),
         Search("worker, no period", Criteria(worker=worker), goal=False),
+        Search(f"reason, between ({MIDDLE_REASON})", Criteria(reason=MIDDLE_REASON), goal=False),
         Search("action: caseload listed", Criteria(action="atmt.client.listed"), goal=False),
         Search("purpose: work ability", Criteria(purpose="work_ability"), goal=False),
         Search("denied, older page deep", Criteria(decision="denied"), deep_id(rng, scope), False),
