@@ -143,15 +143,15 @@ def worker_days(
         start = end + datetime.timedelta(days=1)
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
+def start_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=HELSINKI)
 
 
 def _chunk(first: datetime.date, last: datetime.date, workers: set[int] | None):
     """The looks and searches of the days `first`..`last`, by day and worker."""
     events = AccessEvent.objects.filter(
-        occurred_at__gte=_start_of(first),
-        occurred_at__lt=_start_of(last + datetime.timedelta(days=1)),
+        occurred_at__gte=start_of_day(first),
+        occurred_at__lt=start_of_day(last + datetime.timedelta(days=1)),
     )
     if workers is not None:
         events = events.filter(actor__in=workers)
