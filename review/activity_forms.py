@@ -45,11 +45,10 @@ class PeriodForm(KeysetPageForm):
         """The form over `query`, a missing end being today and a missing start the day that
         makes the period DEFAULT_DAYS long, so that the page shows the days it reviews."""
         data = query.copy()
-        if not data.get("period_to"):
-            data["period_to"] = today().isoformat()
+        end = str(data.get("period_to") or "") or today().isoformat()
+        data["period_to"] = end
         if not data.get("period_from"):
-            end = _date_or_none(data["period_to"]) or today()
-            start = end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+            start = (_date_or_none(end) or today()) - datetime.timedelta(days=DEFAULT_DAYS - 1)
             data["period_from"] = max(start, SERVICE_RECORDS_BEGIN).isoformat()
         return cls(data)
 

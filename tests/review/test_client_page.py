@@ -56,9 +56,7 @@ def looked_at(office):
         "colleague": event_of(
             colleague, client=client, occurred_at=at(DAY, 12), purpose_code="plan"
         ),
-        "again": event_of(
-            worker, client=client, occurred_at=at(DAY, 13), purpose_code="follow_up"
-        ),
+        "again": event_of(worker, client=client, occurred_at=at(DAY, 13), purpose_code="follow_up"),
         "stranger": look(office.stranger, client, at(DAY, 14)),
     }
 
@@ -77,6 +75,7 @@ def test_the_search_leads_to_the_clients_page_by_an_opaque_key(supervising, offi
 def test_the_looks_are_grouped_by_worker(supervising, office, looked_at):
     response = supervising.get(f"/access-log/events/{looked_at['first'].pk}/client/")
 
+    assert "no-store" in response.headers["Cache-Control"]
     by_worker = {seen.worker: seen for seen in response.context["by_worker"]}
     assert set(by_worker) == {office.worker, office.colleague}  # the Liperi worker is not in scope
     mine = by_worker[office.worker]
@@ -109,9 +108,7 @@ def test_every_event_naming_the_client_in_scope_is_listed_with_its_explanations(
     assert response.text.count('data-mark="unexplained"') == 1
 
 
-def test_the_look_is_logged_naming_the_client_with_the_code_masked(
-    supervising, office, looked_at
-):
+def test_the_look_is_logged_naming_the_client_with_the_code_masked(supervising, office, looked_at):
     code = office.client.identity_code
     supervising.get(f"/access-log/events/{looked_at['first'].pk}/client/")
     supervising.get(client_page_from_search(supervising, office.client))
