@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role
 from audit.actions import Action
+from audit.models import AccessEvent
 from audit.services import look_record
 from clients.models import Client, ClientGroup, Municipality
 from consent.models import Consent
@@ -35,12 +36,13 @@ from tests.browser.test_client_record_journey import (
 from tests.browser.test_entries_journey import FLAWED, fill_entry
 from tests.browser.test_health_journey import WORK_ABILITY, choose_purpose
 from tests.factories import TEST_PASSWORD, UserFactory, identity_code_for
-from tests.review.conftest import event_of
+from tests.review.conftest import days_ago, event_of
 
 pytestmark = pytest.mark.browser
 
 # A tablet's width too: there the wide tables scroll inside their containers.
 CHECKED_VIEWPORTS = (DESKTOP_VIEWPORT, {"width": 800, "height": 800})
+PHONE_VIEWPORT = {"width": 375, "height": 812}
 SPECIAL = {special.name: special for special in DEMO_SPECIAL_CLIENTS}
 KAIKKONEN = SPECIAL["Kalle Kaikkonen"]
 RYYNANEN = SPECIAL["Raimo Ryynänen"]
@@ -66,6 +68,20 @@ class Walk:
     def visit(self, name: str, path: str) -> None:
         self.page.goto(f"{self.base_url}{path}")
         self.check(name)
+
+    def visit_on_a_phone_too(self, name: str, path: str) -> None:
+        """A page drawn for small screens as well: whole-page pictures at both sizes, and axe
+        at a phone's width besides the others."""
+        self.visit(name, path)
+        self.page.screenshot(
+            path=self.screenshot_dir / f"axe-{self.role}-{name}-full.png", full_page=True
+        )
+        self.page.set_viewport_size(PHONE_VIEWPORT)
+        self.page.screenshot(
+            path=self.screenshot_dir / f"axe-{self.role}-{name}-phone.png", full_page=True
+        )
+        self.violations += accessibility_violations(self.page)
+        self.page.set_viewport_size(DESKTOP_VIEWPORT)
 
     def assert_clean(self) -> None:
         assert self.violations == [], "axe-core found:\n" + "\n".join(self.violations)
@@ -173,6 +189,9 @@ def test_supervisor_pages_have_no_serious_accessibility_violation(
     event_of(worker, decision="denied", reason_codes=["consent_missing"])
     walk.visit("access-log-search", "/access-log/?decision=allowed&purpose=meeting")
     walk.visit("access-log-event", f"/access-log/events/{viewed.pk}/")
+    looked = a_month_of_looks(worker)
+    walk.visit_on_a_phone_too("worker", f"/access-log/workers/{worker.pk}/")
+    walk.visit_on_a_phone_too("client", f"/access-log/events/{looked.pk}/client/")
     walk.visit("access-log-refused", "/access-log/?period_from=2026-02-30")
     refused = f"{live_server.url}/access-log/?period_from=2026-02-30"
     forgive_refusal(browser_errors, refused, "400 (Bad Request)")
@@ -186,6 +205,43 @@ def test_supervisor_pages_have_no_serious_accessibility_violation(
     walk.visit("password", "/password/")
     walk.visit("apply", "/access-rights/apply/")
     walk.assert_clean()
+
+
+def a_month_of_looks(worker: User) -> AccessEvent:
+    """Three weeks of `worker`'s looks, and some of a colleague's: some explained by an entry,
+    some out of hours (from six in the evening, and at weekends), some denied, so that the
+    worker's and the clients' pages show every kind. The newest look at the first client."""
+    clients = list(Client.objects.order_by("pk")[:4])
+    colleague = (
+        User.objects.filter(agreements__municipality__code="167").exclude(pk=worker.pk).first()
+    )
+    at_the_first = []
+    for days in range(21, 0, -1):  # oldest first, as the log is written
+        if days % 3 == 0:
+            event_of(
+                worker,
+                client=clients[0],
+                action=Action.ENTRY_RECORDED,
+                decision="",
+                occurred_at=days_ago(days, hour=8),
+                target_type="entries.caseentry",
+                target_id="1",
+            )
+        for n, client in enumerate(clients[: 1 + days % 4]):
+            denied = (days + n) % 7 == 0
+            looked = event_of(
+                worker,
+                client=client,
+                occurred_at=days_ago(days, hour=9 + 3 * n),
+                purpose_code="meeting",
+                decision="denied" if denied else "allowed",
+                reason_codes=["consent_missing"] if denied else [],
+            )
+            if n == 0:
+                at_the_first.append(looked)
+        if colleague and days % 5 == 0:
+            event_of(colleague, client=clients[0], occurred_at=days_ago(days, hour=14))
+    return at_the_first[-1]
 
 
 def test_access_administrator_pages_have_no_serious_accessibility_violation(
