@@ -229,7 +229,7 @@ def test_the_page_costs_the_same_few_queries_whatever_the_number_of_looks(
     ]
     recorded(office.worker, office.client, at(DAY, 18))
 
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(22):
         response = supervising.get(f"/access-log/events/{events[0].pk}/client/")
 
     assert response.status_code == 200

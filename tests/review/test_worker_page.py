@@ -325,7 +325,7 @@ def test_the_page_costs_the_same_few_queries_whatever_the_number_of_events(
 ):
     plant(office, count)
 
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         response = page_of_worker(supervising, office.worker, **PERIOD)
 
     assert response.status_code == 200
