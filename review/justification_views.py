@@ -115,7 +115,7 @@ def justification_new(request):
 def _asking_about_event(request) -> Asking:
     event = get_object_or_404(
         events_in_scope_of(request.user).select_related("client", "actor"),
-        pk=_event_id(request.GET.get("event", "")),
+        pk=_id_in_query(request.GET.get("event", "")),
     )
     worker = event.actor
     if (
@@ -137,7 +137,7 @@ def _asking_about_case(request) -> Asking:
     own looks in scope, as for one event (an alert's events always are)."""
     case = get_object_or_404(
         cases_overseen_by(request.user).select_related("worker"),
-        pk=_event_id(request.GET.get("case", "")),
+        pk=_id_in_query(request.GET.get("case", "")),
     )
     if case.worker_id == request.user.pk:
         raise Http404
@@ -277,8 +277,8 @@ def _logged_as_shown(request, events: Iterable[AccessEvent], **about) -> bool:
     return True
 
 
-def _event_id(value: str) -> int:
-    """The id from the query string; anything else names no event (0 matches none)."""
+def _id_in_query(value: str) -> int:
+    """The id from the query string; anything else names no row (0 matches none)."""
     return int(value) if value.isdigit() and len(value) < 19 else 0
 
 
