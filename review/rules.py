@@ -316,3 +316,14 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
+
+# What each number of a finding's details counts, by its code, as the pages label it.
+DETAIL_LABELS: dict[str, Promise] = {
+    "looks": _("unexplained looks"),
+    "clients": _("clients with an unexplained look"),
+    "usual": _("clients on the worker's usual day"),
+    "denials": _("refused looks"),
+    "searches": _("searches"),
+    "opened": _("searches followed by a look"),
+    "percent": _("searches followed by a look (%)"),
+}

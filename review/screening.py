@@ -29,17 +29,17 @@ from access.purposes import Purpose
 from audit.actions import Action
 from audit.models import AccessEvent
 from clients.models import Client
-from review.models import Alert, Case, RuleSetting, ScreenedDay, ScreeningRun
+from review.models import Alert, Case, ScreenedDay, ScreeningRun
 from review.rules import (
     HELSINKI,
     RULES,
-    RULES_BY_CODE,
     DayLook,
     DaySearch,
     Finding,
     WorkerDay,
     surname_parts,
 )
+from review.selectors import rule_states
 from review.trail import CLIENT_LOOKS, RECORDED, Look, explain
 
 # A baseline is the worker's usual day: their most recent active days within a window.
@@ -60,14 +60,7 @@ RuleValues = dict[str, dict[str, int]]
 def rules_in_force() -> RuleValues:
     """The rules switched on, each with its thresholds (the newest setting of each rule counts;
     a threshold it does not name keeps its default)."""
-    newest: dict[str, RuleSetting] = {}
-    for setting in RuleSetting.objects.order_by("rule", "-changed_at", "-id"):
-        newest.setdefault(setting.rule, setting)
-    return {
-        code: RULES_BY_CODE[code].defaults() | setting.values
-        for code, setting in newest.items()
-        if setting.enabled and code in RULES_BY_CODE
-    }
+    return {state.rule.code: state.values for state in rule_states() if state.enabled}
 
 
 def due_until(today: datetime.date) -> datetime.date:
@@ -382,6 +375,19 @@ def _open_cases_of(workers: set[int], *, at: datetime.datetime) -> dict[int, Cas
 # --- The preview ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What a rule would find over a period, and the worker-days it read: the days on which a
+    worker looked at or searched for a client, what the findings are counted against."""
+
+    findings: list[Finding]
+    worker_days: int
+
+    @property
+    def workers(self) -> int:
+        return len({finding.worker_id for finding in self.findings})
+
+
 def preview(
     *,
     rule: str,
@@ -389,15 +395,17 @@ def preview(
     first: datetime.date,
     last: datetime.date,
     workers: Iterable[int],
-) -> list[Finding]:
+) -> Preview:
     """What `rule` with `values` would find from `first` to `last` among `workers`; nothing kept.
 
     The baselines are warmed up over the window before `first`, from the log itself.
     """
     baselines = Baselines()
     found = []
+    worker_days_read = 0
     warm_up = first - BASELINE_WINDOW
     for day, days in worker_days(warm_up, last, baselines=baselines, workers=workers):
         if day >= first:
             found.extend(findings_of(days, {rule: values}))
-    return found
+            worker_days_read += len(days)
+    return Preview(findings=found, worker_days=worker_days_read)

@@ -22,8 +22,10 @@ from clients.models import Client, ClientGroup, Municipality
 from consent.models import Consent
 from demo.clients import DEMO_SPECIAL_CLIENTS
 from entries.models import EntryVersion
+from review import rules
 from review.justification import justification_answer, justification_close, justification_request
-from review.models import JustificationRequest
+from review.models import Case, JustificationRequest
+from review.services import rule_setting_change
 from sign_in.first_password import first_password_path
 from tests.browser.axe import accessibility_violations
 from tests.browser.conftest import DESKTOP_VIEWPORT
@@ -42,7 +44,8 @@ pytestmark = pytest.mark.browser
 
 # A tablet's width too: there the wide tables scroll inside their containers.
 CHECKED_VIEWPORTS = (DESKTOP_VIEWPORT, {"width": 800, "height": 800})
-PHONE_VIEWPORT = {"width": 375, "height": 812}
+# A phone's, for the pages checked there too: their tables stack into cards.
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 SPECIAL = {special.name: special for special in DEMO_SPECIAL_CLIENTS}
 KAIKKONEN = SPECIAL["Kalle Kaikkonen"]
 RYYNANEN = SPECIAL["Raimo Ryynänen"]
@@ -56,18 +59,23 @@ class Walk:
         self.screenshot_dir = screenshot_dir
         self.violations: list[str] = []
 
-    def check(self, name: str) -> None:
-        """Check the page at the desktop width and at a tablet's, where wide tables scroll."""
+    def check(self, name: str, *, phone: bool = False) -> None:
+        """Check the page at the desktop width and at a tablet's, where wide tables scroll; with
+        `phone`, at a phone's too, and keep whole-page screenshots at the desktop's and the
+        phone's width."""
         self.page.wait_for_load_state()
-        self.page.screenshot(path=self.screenshot_dir / f"axe-{self.role}-{name}.png")
-        for viewport in CHECKED_VIEWPORTS:
+        shot = self.screenshot_dir / f"axe-{self.role}-{name}.png"
+        self.page.screenshot(path=shot, full_page=phone)
+        for viewport in (*CHECKED_VIEWPORTS, *([PHONE_VIEWPORT] if phone else [])):
             self.page.set_viewport_size(viewport)
             self.violations += accessibility_violations(self.page)
+        if phone:
+            self.page.screenshot(path=shot.with_name(f"{shot.stem}-phone.png"), full_page=True)
         self.page.set_viewport_size(DESKTOP_VIEWPORT)
 
-    def visit(self, name: str, path: str) -> None:
+    def visit(self, name: str, path: str, *, phone: bool = False) -> None:
         self.page.goto(f"{self.base_url}{path}")
-        self.check(name)
+        self.check(name, phone=phone)
 
     def visit_on_a_phone_too(self, name: str, path: str) -> None:
         """A page drawn for small screens as well: whole-page pictures at both sizes, and axe
@@ -167,6 +175,11 @@ def test_case_worker_pages_have_no_serious_accessibility_violation(
     walk.visit("health", f"/clients/{kalle}/health/")
     walk.visit("health-new", f"/clients/{kalle}/health/new/")
     walk.visit("apply", "/access-rights/apply/")
+    # The page that tells workers how they are screened, with two rules in use and one not.
+    esihenkilo = User.objects.get(username="esihenkilo")
+    for code in (rules.OUT_OF_HOURS, rules.UNSERVED):
+        rule_setting_change(actor=esihenkilo, rule=code, enabled=True, values={})
+    walk.visit("watched", "/screening/", phone=True)
 
     raimo = client_id(RYYNANEN)
     page.goto(f"{live_server.url}/clients/{raimo}/purpose/")
@@ -177,12 +190,13 @@ def test_case_worker_pages_have_no_serious_accessibility_violation(
 
 
 def test_supervisor_pages_have_no_serious_accessibility_violation(
-    page: Page, live_server, demo_clients, screenshot_dir, browser_errors
+    page: Page, live_server, demo_history, screenshot_dir, browser_errors
 ):
     walk = Walk(page, live_server.url, screenshot_dir, "supervisor")
     page.goto(f"{live_server.url}/")
-    sign_in(page, "esihenkilo", demo_clients)
+    sign_in(page, "esihenkilo", demo_history)
     walk.check("home")
+    _walk_screening(walk)
     walk.visit("access-log", "/access-log/")
     worker = User.objects.filter(agreements__municipality__code="167").first()
     viewed = event_of(worker, client=Client.objects.first(), purpose_code="meeting")
@@ -242,6 +256,28 @@ def a_month_of_looks(worker: User) -> AccessEvent:
         if colleague and days % 5 == 0:
             event_of(colleague, client=clients[0], occurred_at=days_ago(days, hour=14))
     return at_the_first[-1]
+
+
+def _walk_screening(walk: Walk) -> None:
+    """The rules (one with a history of versions, one switched off), a rule's page (soon after
+    signing in: it asks for a recent sign-in), a preview that finds the demo's night look, the
+    cases and the demo's case with alerts of two rules, and asking from it."""
+    supervisor = User.objects.get(username="esihenkilo")
+    rule_setting_change(
+        actor=supervisor, rule=rules.OUT_OF_HOURS, enabled=True, values={"ends_at": 17}
+    )
+    rule_setting_change(actor=supervisor, rule=rules.SEARCHES, enabled=False, values={})
+    walk.visit("rule", f"/access-log/rules/{rules.OUT_OF_HOURS}/")
+    walk.visit("rules", "/access-log/rules/", phone=True)
+    walk.visit("rule-preview-form", f"/access-log/rules/{rules.OUT_OF_HOURS}/preview/")
+    walk.page.get_by_role("button", name="Esikatsele", exact=True).click()
+    expect(walk.page.get_by_test_id("preview-findings")).to_be_visible()
+    walk.check("rule-preview", phone=True)
+    walk.visit("cases", "/access-log/cases/", phone=True)
+    case = Case.objects.get()
+    assert case.alerts.values("rule").distinct().count() > 1
+    walk.visit("case", f"/access-log/cases/{case.pk}/", phone=True)
+    walk.visit("justification-from-case", f"/access-log/justifications/new/?case={case.pk}")
 
 
 def test_access_administrator_pages_have_no_serious_accessibility_violation(

@@ -134,7 +134,7 @@ def test_the_preview_finds_with_its_own_thresholds_and_keeps_nothing(worker, set
     other = ClientFactory(home_municipality=setting.openable.home_municipality)
     look(worker, other, at(DAY + datetime.timedelta(days=1), 19))
 
-    def found(looks, ends_at=18):
+    def previewed(looks, ends_at=18):
         values = {"starts_at": 7, "ends_at": ends_at, "looks": looks}
         return preview(
             rule=rules.OUT_OF_HOURS,
@@ -144,6 +144,11 @@ def test_the_preview_finds_with_its_own_thresholds_and_keeps_nothing(worker, set
             workers=[worker.pk],
         )
 
+    def found(looks, ends_at=18):
+        return previewed(looks, ends_at).findings
+
+    # The worker looked on both days: two worker-days read, whatever was found.
+    assert (previewed(1).worker_days, previewed(1, ends_at=21).worker_days) == (2, 2)
     assert [(f.day, f.details["looks"]) for f in found(1)] == [
         (DAY, 2),
         (DAY + datetime.timedelta(days=1), 1),
