@@ -5,6 +5,8 @@ closing it, screening a day now, and the supervisor's home page."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.actions import Action
@@ -288,3 +290,27 @@ def test_a_day_not_yet_due_cannot_be_screened_from_the_form(supervising):
     assert response.status_code == 400
     assert response.context["screen_form"].has_error("day", "date_too_late")
     assert not AccessEvent.objects.filter(action=Action.SCREENING_REQUESTED).exists()
+
+
+# --- Cost --------------------------------------------------------------------------------------
+
+
+def queries_of(browser, path: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert browser.get(path).status_code == 200
+    return len(queries)
+
+
+def test_a_case_and_the_list_cost_the_same_queries_however_many_alerts_and_cases(
+    supervising, office
+):
+    small, _ = case_of(office.colleague, ClientFactory(), days=9)
+    queries_of(supervising, "/access-log/cases/")  # the first request fills caches of its own
+    list_of_one = queries_of(supervising, "/access-log/cases/")
+    big, _ = case_of(office.worker, office.client, days=3)
+    for days in (4, 5, 6):
+        case_of(office.worker, ClientFactory(), days=days)
+    assert (small.alerts.count(), big.alerts.count()) == (2, 8)
+
+    assert queries_of(supervising, case_url(big)) == queries_of(supervising, case_url(small))
+    assert queries_of(supervising, "/access-log/cases/") == list_of_one
