@@ -31,7 +31,8 @@ class HasElement(models.Lookup):
     def as_sqlite(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return (
-            f"EXISTS (SELECT 1 FROM json_each({lhs}) AS element WHERE element.value = %s)",
+            # The column as Django compiled it; the value is a parameter.
+            f"EXISTS (SELECT 1 FROM json_each({lhs}) AS element WHERE element.value = %s)",  # noqa: S608
             [*lhs_params, self.rhs],
         )
 
