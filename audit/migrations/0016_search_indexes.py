@@ -44,11 +44,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="accessevent",
-            index=models.Index(
-                condition=models.Q(decision__in=["denied", "limited"]),
-                fields=["decision", "id", "actor"],
-                name="audit_event_decision_id_idx",
-            ),
+            index=models.Index(fields=["decision", "id"], name="audit_event_decision_id_idx"),
         ),
         migrations.RunPython(create, drop),
     ]
