@@ -16,7 +16,7 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The employment area, municipality or unit the person works for."),
     )
-    # The person's own identity code, only as a keyed hash (access.staff.identity_code_hash):
+    # The person's own identity code, only as a keyed hash (clients.identity_code):
     # enough to recognise the person's own client record, never enough to read the code.
     # db_default too: rows written by code that predates the column (an older migration's
     # model, a raw insert) get the empty hash rather than a NOT NULL error.

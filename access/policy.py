@@ -6,6 +6,11 @@ valid consent to viewing (the newest answer counts); the worker has a worker agr
 with the client's municipality and a valid access grant covering that municipality and one of
 the client's referred groups; and the worker has stated a purpose. There is no override.
 
+A worker's own client record is not a condition that can be met but a refusal: when the keyed
+hash of the identity code kept with the actor's account equals the client's, every action is
+refused with `own_record`, named beside every other failing condition. Both hashes are on rows
+the policy has already loaded, so the refusal costs no query.
+
 `decide` answers for one client, one action and one moment: it names every failing condition
 and returns the sections of the record that may be shown (`Decision.sections`).
 `clients_openable_by` is the same rule as a queryset, for the same action. A property test holds
@@ -23,9 +28,10 @@ needs only what viewing the consent request needs.
 
 The labour authority's intake (registering, referring, documenting the service need) is one more
 action with its own condition: the official serves the client's home municipality, an
-organisational scope held with django-guardian (access.scope). Nothing else applies to it: the
-referral and the service need are what the official records, and an intake official never
-sees consents or the case worker's record.
+organisational scope held with django-guardian (access.scope). Nothing else applies to it but
+the own record, refused to an official as to a worker: the referral and the service need are
+what the official records, and an intake official never sees consents or the case worker's
+record.
 
 Asking for a consent needs a little of the client before there is a consent: when everything
 but the consent holds, the worker may see the consent request (name, identity code, language of
@@ -117,6 +123,7 @@ class Reason(models.TextChoices):
     AUTHORITY_MISSING = "authority_missing", _("no recording authority")
     PURPOSE_MISSING = "purpose_missing", _("no purpose")
     SCOPE_MISSING = "scope_missing", _("outside the municipalities served")
+    OWN_RECORD = "own_record", _("own client record")
     # Why the health section stays closed on a record that may be opened.
     HEALTH_SCOPE_MISSING = "health_scope_missing", _("access right does not cover health data")
     HEALTH_PURPOSE_MISSING = "health_purpose_missing", _("purpose does not need health data")
@@ -171,6 +178,10 @@ REASON_EXPLANATIONS = {
     Reason.SCOPE_MISSING: (
         _("You do not serve the client's home municipality."),
         _("Ask your access administrator which municipalities you serve."),
+    ),
+    Reason.OWN_RECORD: (
+        _("This is your own client record."),
+        _("Your own data is handled by another worker; ask your supervisor."),
     ),
     Reason.HEALTH_SCOPE_MISSING: (
         _("Your access right for this client does not cover health and work-ability data."),
@@ -242,7 +253,7 @@ def decide(
     """
     if action == Action.INTAKE:
         return _decide_intake(actor=actor, client=client, purpose=purpose, at=at)
-    reasons: list[Reason] = []
+    reasons: list[Reason] = [Reason.OWN_RECORD] if _is_own_record(actor, client) else []
     basis: dict[str, int] = {}
     today = timezone.localdate(at)
 
@@ -338,7 +349,9 @@ def _decide_intake(
 ) -> Decision:
     """The labour authority's intake: the official serves the client's home municipality."""
     served = municipalities_served_by(actor).filter(pk=client.home_municipality_id).exists()
-    reasons = [] if served else [Reason.SCOPE_MISSING]
+    reasons = [Reason.OWN_RECORD] if _is_own_record(actor, client) else []
+    if not served:
+        reasons.append(Reason.SCOPE_MISSING)
     if purpose != Purpose.INTAKE:
         reasons.append(Reason.PURPOSE_MISSING)
     return Decision(
@@ -350,6 +363,11 @@ def _decide_intake(
         client_visible=served,
         at=at,
     )
+
+
+def _is_own_record(actor: User, client: Client) -> bool:
+    """Whether `client` is the actor themself: their account keeps a hash and it is the client's."""
+    return bool(actor.identity_code_hash) and actor.identity_code_hash == client.identity_code_hash
 
 
 def _sections(reasons: list[Reason], *, client_visible: bool) -> tuple[Section, ...]:
@@ -371,11 +389,12 @@ def clients_openable_by(
     actor: User, *, action: Action = Action.VIEW, at: datetime.datetime
 ) -> QuerySet[Client]:
     """The clients on whose record `actor` may do `action` at `at` (given a purpose): one query."""
+    clients = _others_than(actor)
     if action == Action.INTAKE:
-        return Client.objects.filter(home_municipality__in=municipalities_served_by(actor))
+        return clients.filter(home_municipality__in=municipalities_served_by(actor))
     today = timezone.localdate(at)
     newest_consent = newest_viewing_consents(today).filter(client=OuterRef("pk")).values("pk")
-    return Client.objects.alias(newest_consent=Subquery(newest_consent[:1])).filter(
+    return clients.alias(newest_consent=Subquery(newest_consent[:1])).filter(
         Exists(_covered_referrals(actor, action=action, at=at)),
         Exists(ServiceNeed.objects.filter(_need_documented(today), client=OuterRef("pk"))),
         Exists(Consent.objects.filter(_consent_valid(at), pk=OuterRef("newest_consent"))),
@@ -389,9 +408,21 @@ def clients_openable_by(
     )
 
 
+def _others_than(actor: User) -> QuerySet[Client]:
+    """Every client but the actor's own record (_is_own_record, as SQL)."""
+    if not actor.identity_code_hash:
+        return Client.objects.all()
+    return Client.objects.exclude(identity_code_hash=actor.identity_code_hash)
+
+
 def clients_referred_to(actor: User, *, at: datetime.datetime) -> QuerySet[Client]:
     """The clients referred to the actor's service: an active referral that one grant in force
-    covers, its municipality and one of its groups together. Whom a name search may list."""
+    covers, its municipality and one of its groups together. Whom a name search may list.
+
+    The actor's own record is listed like any other referred client (it says so when opened):
+    the worker knows their own name, and a search that hid it would tell them it is not
+    referred, which is untrue.
+    """
     return Client.objects.filter(Exists(_covered_referrals(actor, action=Action.VIEW, at=at)))
 
 
@@ -409,8 +440,13 @@ def _covered_referrals(actor: User, *, action: Action, at: datetime.datetime) ->
     )
 
 
-def clients_visible_to(actor: User, *, at: datetime.datetime) -> QuerySet[Client]:
-    """The clients `actor` may know to exist: those in a municipality of their valid grants."""
+def clients_visible_to(
+    actor: User, *, action: Action = Action.VIEW, at: datetime.datetime
+) -> QuerySet[Client]:
+    """The clients `actor` may know to exist (`Decision.client_visible`): for case work, those
+    in a municipality of their valid grants; for intake, those of a municipality they serve."""
+    if action == Action.INTAKE:
+        return Client.objects.filter(home_municipality__in=municipalities_served_by(actor))
     municipalities = AccessGrant.objects.in_force(at).filter(grantee=actor).values("municipality")
     return Client.objects.filter(home_municipality__in=municipalities)
 

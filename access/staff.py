@@ -11,10 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from auditlog.context import set_actor
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models, transaction
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -23,12 +21,10 @@ from access.roles import Role
 from access.scope import OVERSEE, SERVE, scope_held_by
 from audit.actions import Action
 from audit.services import change_record
+from clients.identity_code import identity_code_hash
 from clients.models import Municipality
 from sign_in.first_password import may_set_first_password
 from sign_in.sessions import sessions_end
-
-# Domain separation: the same key must never give this hash and some other keyed value alike.
-IDENTITY_CODE_HASH_SALT = "atmt.access.identity_code"
 
 
 class StaffRefusal(models.TextChoices):
@@ -98,22 +94,6 @@ class StaffScope:
             "served": _codes(self.served),
             "overseen": _codes(self.overseen),
         }
-
-
-def identity_code_hash(code: str) -> str:
-    """A keyed HMAC-SHA-256 of a normalised identity code, 64 hexadecimal characters.
-
-    Keyed, because the codes are few enough (a birth date and three digits) that a plain hash
-    is reversed by trying them all. Deterministic (no per-row salt), so that the policy can
-    compare it with a client's code. Its own key, not SECRET_KEY: rotating SECRET_KEY must not
-    make every stored hash unrecognisable.
-    """
-    return salted_hmac(
-        IDENTITY_CODE_HASH_SALT,
-        code.strip().upper(),
-        secret=settings.IDENTITY_CODE_HASH_KEY,
-        algorithm="sha256",
-    ).hexdigest()
 
 
 @transaction.atomic

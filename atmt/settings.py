@@ -234,6 +234,14 @@ LOG_CHECKPOINT_FILE = env_str("LOG_CHECKPOINT_FILE", str(VAR_DIR / "log-checkpoi
 # How often the scheduler (`manage.py log_scheduler`) asks the worker to sequence and sign: the
 # longest a superuser could remove a fresh event without a trace (README, "The log as evidence").
 LOG_SEAL_INTERVAL_SECONDS = env_int("LOG_SEAL_INTERVAL_SECONDS", 20, minimum=1)
+# The review's screening with the detection rules: hourly, it screens the days that have become
+# due since the last run, so each night's screening starts within this long after midnight.
+SCREENING_INTERVAL_SECONDS = env_int("SCREENING_INTERVAL_SECONDS", 3600, minimum=60)
+# What `manage.py log_scheduler` enqueues, and how often (seconds).
+PERIODIC_TASKS = {
+    "audit.tasks.seal_log": LOG_SEAL_INTERVAL_SECONDS,
+    "review.tasks.screen_due_days": SCREENING_INTERVAL_SECONDS,
+}
 # Django's Tasks framework, with a database-backed queue that `manage.py db_worker` works off.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

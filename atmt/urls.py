@@ -11,6 +11,7 @@ urlpatterns = [
     path("clients/<int:client_id>/health/", include("records.health_urls")),
     path("clients/<int:client_id>/entries/", include("records.entry_urls")),
     path("access-log/justifications/", include("review.justification_urls")),
+    path("", include("review.rule_urls")),
     path("access-log/", include("review.urls")),
     path("justifications/", include("review.justification_answer_urls")),
     path("intake/", include("intake.urls")),

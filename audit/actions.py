@@ -21,6 +21,10 @@ class Action(models.TextChoices):
     LOG_SEARCHED = "atmt.log.searched", _("access log searched")
     LOG_EXPORTED = "atmt.log.exported", _("access log exported")
     LOG_EVENT_VIEWED = "atmt.log.event_viewed", _("access log event viewed")
+    LOG_WORKER_VIEWED = "atmt.log.worker_viewed", _("a worker's use of the log reviewed")
+    LOG_CLIENT_VIEWED = "atmt.log.client_viewed", _("the looks at a client reviewed")
+    LOG_CASE_VIEWED = "atmt.log.case_viewed", _("a review case opened")
+    LOG_RULE_PREVIEWED = "atmt.log.rule_previewed", _("a detection rule previewed")
     # Changes to client records: intake by the labour authority.
     CLIENT_REGISTERED = "atmt.client.registered", _("client registered")
     CLIENT_MOVED = "atmt.client.moved", _("home municipality changed")
@@ -69,6 +73,10 @@ class Action(models.TextChoices):
         "atmt.justification.report_handled",
         _("reported grounds handled by the access administration"),
     )
+    # The supervisors' detection rules, their screening and the cases of alerts it finds.
+    RULE_CHANGED = "atmt.rule.changed", _("detection rule changed")
+    SCREENING_REQUESTED = "atmt.screening.requested", _("screening of a day asked for")
+    CASE_CLOSED = "atmt.case.closed", _("review case closed")
     # Changes to the log itself: the retention purge of a client's personal fields.
     LOG_REDACTED = "atmt.log.redacted", _("personal data purged from the log")
 
@@ -83,6 +91,10 @@ LOOKS = frozenset(
         Action.LOG_SEARCHED,
         Action.LOG_EXPORTED,
         Action.LOG_EVENT_VIEWED,
+        Action.LOG_WORKER_VIEWED,
+        Action.LOG_CLIENT_VIEWED,
+        Action.LOG_CASE_VIEWED,
+        Action.LOG_RULE_PREVIEWED,
     }
 )
 CHANGES = frozenset(Action) - LOOKS

@@ -31,7 +31,7 @@ class HasElement(models.Lookup):
     def as_sqlite(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         return (
-            # The column as Django compiled it; the value is a parameter.
+            # The column's own compiled SQL; the value is a parameter.
             f"EXISTS (SELECT 1 FROM json_each({lhs}) AS element WHERE element.value = %s)",  # noqa: S608
             [*lhs_params, self.rhs],
         )

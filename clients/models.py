@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
-from clients.identity_code import parse_identity_code, validate_identity_code
+from clients.identity_code import identity_code_hash, parse_identity_code, validate_identity_code
 
 
 class TranslatedNameMixin(models.Model):
@@ -143,12 +143,51 @@ class SourcedRow(RecordedRow):
         abstract = True
 
 
+class ClientQuerySet(models.QuerySet):
+    """Keeps `identity_code_hash` in step on the bulk paths, which never call Client.save()."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for client in objs:
+            client.identity_code_hash = identity_code_hash(client.identity_code)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if "identity_code" in fields:
+            objs = list(objs)
+            for client in objs:
+                client.identity_code_hash = identity_code_hash(client.identity_code)
+            fields = [*fields, "identity_code_hash"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        # bulk_update() arrives here with both fields as expressions, the hash already computed.
+        if "identity_code" in kwargs and "identity_code_hash" not in kwargs:
+            code = kwargs["identity_code"]
+            if not isinstance(code, str):
+                raise TypeError("identity_code is updated with a value, so that its hash follows")
+            kwargs["identity_code_hash"] = identity_code_hash(code)
+        return super().update(**kwargs)
+
+
 class Client(models.Model):
     identity_code = models.CharField(
         _("personal identity code"),
         max_length=11,
         unique=True,
         validators=[validate_identity_code],
+    )
+    # The identity code's keyed hash, by the same function as a staff account's
+    # (clients.identity_code.identity_code_hash): what lets the policy's set form refuse a
+    # worker their own record in SQL. Derived from `identity_code` on every write (save() and
+    # ClientQuerySet), never set by hand. Indexed to be looked up; not unique, since
+    # `identity_code` already is.
+    identity_code_hash = models.CharField(
+        _("keyed hash of the identity code"),
+        max_length=64,
+        db_index=True,
+        editable=False,
+        default="",
     )
     first_names = models.CharField(_("first names"), max_length=200)
     last_name = models.CharField(_("last name"), max_length=200)
@@ -180,6 +219,8 @@ class Client(models.Model):
         _("source of the information"), max_length=200, blank=True, default=""
     )
 
+    objects = ClientQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("client")
         verbose_name_plural = _("clients")
@@ -188,6 +229,14 @@ class Client(models.Model):
 
     def __str__(self):
         return f"{self.last_name}, {self.first_names}"
+
+    def save(self, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "identity_code" in update_fields:
+            self.identity_code_hash = identity_code_hash(self.identity_code)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "identity_code_hash"}
+        super().save(**kwargs)
 
     @property
     def full_name(self) -> str:
@@ -348,7 +397,8 @@ class ServiceNeed(SourcedRow):
 auditlog.register(EmploymentArea)
 auditlog.register(Municipality)
 auditlog.register(ClientGroup)
-auditlog.register(Client)
+# The hash follows the identity code, which the history already shows changing.
+auditlog.register(Client, exclude_fields=["identity_code_hash"])
 auditlog.register(ClientRelationship)
 auditlog.register(ClientMove)
 auditlog.register(Referral)

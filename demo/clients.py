@@ -3,7 +3,8 @@
 The Joensuu region of North Karelia: five municipalities, about 300 fictional clients with
 referrals, service needs and consents, worker agreements and access grants for the two demo case
 workers, and a handful of named clients who each fail exactly one condition of the access rule
-for the demo case worker `ohjaaja` (DEMO_SPECIAL_CLIENTS), so that every denial can be shown.
+for the demo case worker `ohjaaja` (DEMO_SPECIAL_CLIENTS), so that every denial can be shown;
+one of them is the other case worker's own client record, refused to him alone for that.
 
 Deterministic: the clients come from random.Random with a fixed seed and the name lists below
 (Faker is a development dependency only). Birth dates are absolute, so the identity codes, the
@@ -36,7 +37,7 @@ from consent.models import Consent
 from health.models import HealthItem
 
 SEED = 20260167
-RANDOM_CLIENT_COUNT = 290  # plus the named clients of DEMO_SPECIAL_CLIENTS: 300 in all
+RANDOM_CLIENT_COUNT = 290  # plus the named clients of DEMO_SPECIAL_CLIENTS: 301 in all
 TEMPORARY_CODE_COUNT = 3
 
 EMPLOYMENT_AREA = "Pohjois-Karjalan työllisyysalue"
@@ -284,7 +285,12 @@ def identity_code(birth_date: datetime.date, century_sign: str, individual: int)
 
 @dataclass(frozen=True)
 class DemoSpecialClient:
-    """A named demo client and what the access rule answers `ohjaaja` about them."""
+    """A named demo client and what the access rule answers `ohjaaja` about them.
+
+    `owner` names the demo user whose own client record it is (their account keeps the code's
+    hash, demo.users): every condition holds for them, and the record is refused with
+    `own_record` alone.
+    """
 
     name: str
     identity_code: str
@@ -296,6 +302,7 @@ class DemoSpecialClient:
     group_code: str | None = "ohjaamo_youth"  # None: never referred
     # How the loader sets the client up: "complete", or the one thing that is wrong.
     case: str = "complete"
+    owner: str | None = None
 
     @property
     def first_names(self) -> str:
@@ -305,6 +312,9 @@ class DemoSpecialClient:
     def last_name(self) -> str:
         return self.name.rsplit(" ", 1)[1]
 
+
+# The demo case worker valmentaja (Mikko Korhonen) is a client too: a fictional code.
+VALMENTAJA_IDENTITY_CODE = identity_code(datetime.date(1986, 3, 14), "-", 357)
 
 # The surname echoes the failing condition in Finnish, to be easy to remember in a demo.
 DEMO_SPECIAL_CLIENTS = (
@@ -379,6 +389,14 @@ DEMO_SPECIAL_CLIENTS = (
         NOT_VISIBLE,
         municipality_code="426",
         case="other_municipality",
+    ),
+    DemoSpecialClient(
+        "Mikko Korhonen",  # valmentaja himself
+        VALMENTAJA_IDENTITY_CODE,
+        "valmentaja's own record (employer cooperation)",
+        (Reason.GRANT_OUT_OF_SCOPE,),
+        group_code="employer_cooperation",
+        owner="valmentaja",
     ),
 )
 
@@ -661,6 +679,8 @@ class _Planner:
             plan.needs.append((FIRST_ASSESSMENTS[0], today - days(270)))
             plan.needs.append((ASSESSMENTS[group][0], today - days(150)))
         worker = _worker_for(special.municipality_code, special.group_code)
+        if worker == special.owner:
+            worker = RECORDER  # nobody records a consent on their own record
         if special.case == "no_consent":
             pass
         elif special.case == "withdrawn":

@@ -14,7 +14,9 @@ from guardian.shortcuts import assign_perm
 from access.models import User
 from access.roles import Role
 from access.scope import OVERSEE, SERVE, scope_held_by
+from clients.identity_code import identity_code_hash
 from clients.models import Municipality
+from demo.clients import VALMENTAJA_IDENTITY_CODE
 from demo.two_factor import demo_authenticator_load
 
 DEMO_PASSWORD = "demo-atmt-2026"  # noqa: S105 - documented in the README, development only
@@ -28,11 +30,16 @@ class DemoUser:
     last_name: str
     role: Role | None
     superuser: bool = False
+    # The person's own identity code, kept with the account as its hash: a demo client's, so
+    # that the policy's refusal of a worker's own record can be seen (demo.clients).
+    identity_code: str = ""
 
 
 DEMO_USERS = (
     DemoUser("ohjaaja", "Aino", "Virtanen", Role.CASE_WORKER),
-    DemoUser("valmentaja", "Mikko", "Korhonen", Role.CASE_WORKER),
+    DemoUser(
+        "valmentaja", "Mikko", "Korhonen", Role.CASE_WORKER, identity_code=VALMENTAJA_IDENTITY_CODE
+    ),
     DemoUser("esihenkilo", "Leena", "Mäkinen", Role.SUPERVISOR),
     DemoUser("paakayttaja", "Juha", "Nieminen", Role.ACCESS_ADMIN),
     DemoUser("virkailija", "Sari", "Heikkinen", Role.LABOUR_OFFICIAL),
@@ -69,6 +76,10 @@ def _demo_user_load(demo: DemoUser) -> tuple[DemoUser, bool]:
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+    # Also on a user loaded before the demo kept identity codes; never overwrites one.
+    if demo.identity_code and not user.identity_code_hash:
+        user.identity_code_hash = identity_code_hash(demo.identity_code)
+        user.save(update_fields=["identity_code_hash"])
     if demo.role is not None:
         user.groups.add(Group.objects.get(name=demo.role.value))
     demo_authenticator_load(user)

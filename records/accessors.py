@@ -374,9 +374,11 @@ def look_up_for_intake(
     try:
         with transaction.atomic():
             found = Client.objects.filter(identity_code=identity_code.code).first()
+            # Whether the official may know of the client, not whether they may open them: an
+            # official's own record opens on a refusal that says why (own_record).
             served = (
                 found is not None
-                and clients_openable_by(actor, action=Action.INTAKE, at=at)
+                and clients_visible_to(actor, action=Action.INTAKE, at=at)
                 .filter(pk=found.pk)
                 .exists()
             )

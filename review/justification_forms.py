@@ -47,9 +47,11 @@ class JustificationRequestForm(HdsFormMixin, forms.Form):
     # An answer is due from today on, within the time a justification is asked about recent work.
     date_bounds = {"due_on": DateBounds(today, latest_due_on)}
 
-    def __init__(self, *args, events, **kwargs):
+    def __init__(self, *args, events, label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["more_events"].queryset = events  # type: ignore[attr-defined]
+        if label is not None:
+            self.fields["more_events"].label = label
 
 
 class JustificationAnswerForm(HdsFormMixin, forms.Form):

@@ -6,6 +6,7 @@ requests: anything outside it is as if it did not exist (404).
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from access.decorators import role_required
+from access.models import User
 from access.roles import Role
 from audit.actions import Action
 from audit.context import RequestContext
@@ -40,9 +42,9 @@ from review.justification_forms import (
     JustificationCloseForm,
     JustificationRequestForm,
 )
-from review.models import JustificationRequest
+from review.models import Alert, Case, JustificationRequest
 from review.search_views import log_unavailable
-from review.selectors import events_in_scope_of
+from review.selectors import cases_overseen_by, events_in_scope_of
 
 
 @role_required(Role.SUPERVISOR)
@@ -60,37 +62,38 @@ def justification_list(request):
     )
 
 
+@dataclass(frozen=True)
+class Asking:
+    """What a new request may be about: always `fixed`, and those of `choices` ticked."""
+
+    worker: User
+    fixed: list[AccessEvent]
+    choices: list[AccessEvent]
+    preselected: list[int]
+    case: Case | None = None
+
+
 @role_required(Role.SUPERVISOR)
 @require_http_methods(["GET", "POST"])
 def justification_new(request):
-    """Ask about the event named by `?event=`, and any more of the same worker's recent looks."""
-    event = get_object_or_404(
-        events_in_scope_of(request.user).select_related("client", "actor"),
-        pk=_event_id(request.GET.get("event", "")),
-    )
-    worker = event.actor
-    if (
-        worker is None
-        or worker.pk == request.user.pk
-        or not events_to_ask_about(request.user, worker).filter(pk=event.pk).exists()
-    ):
-        raise Http404
-    others = events_to_ask_about(request.user, worker).exclude(pk=event.pk)
-    recent_ids = list(recent_events_to_ask_about(request.user, worker).values_list("pk", flat=True))
-    choices = list(others.filter(pk__in=recent_ids).select_related("client").order_by("-id"))
+    """Ask about the event named by `?event=` and any more of the same worker's recent looks,
+    or about the events of the case named by `?case=`, ticked, whatever their age."""
+    asking = _asking_about_case(request) if "case" in request.GET else _asking_about_event(request)
     form = JustificationRequestForm(
         request.POST if request.method == "POST" else None,
-        events=others.filter(pk__in=[c.pk for c in choices])
+        events=AccessEvent.objects.filter(pk__in=[e.pk for e in asking.choices])
         .select_related("client")
         .order_by("-id"),
+        initial={"more_events": asking.preselected},
+        label=_("The events to ask about") if asking.case else None,
     )
     if form.is_valid():
         data = form.cleaned_data
         try:
             asked = justification_request(
                 supervisor=request.user,
-                worker=worker,
-                events=[event, *data["more_events"]],
+                worker=asking.worker,
+                events=[*asking.fixed, *data["more_events"]],
                 question=data["question"],
                 due_on=data["due_on"],
             )
@@ -99,12 +102,66 @@ def justification_new(request):
         else:
             messages.success(request, _("The request has been sent to the worker."))
             return redirect("justifications:detail", request_id=asked.pk)
-    if not _logged_as_shown(request, [event, *choices]):
+    about = {"case": asking.case.pk} if asking.case else {}
+    if not _logged_as_shown(request, [*asking.fixed, *asking.choices], **about):
         return log_unavailable(request)
     return render(
         request,
         "review/justification_new.html",
-        {"form": form, "event_list": [event], "worker": worker},
+        {"form": form, "event_list": asking.fixed, "worker": asking.worker, "case": asking.case},
+    )
+
+
+def _asking_about_event(request) -> Asking:
+    event = get_object_or_404(
+        events_in_scope_of(request.user).select_related("client", "actor"),
+        pk=_id_in_query(request.GET.get("event", "")),
+    )
+    worker = event.actor
+    if (
+        worker is None
+        or worker.pk == request.user.pk
+        or not events_to_ask_about(request.user, worker).filter(pk=event.pk).exists()
+    ):
+        raise Http404
+    return Asking(
+        worker=worker,
+        fixed=[event],
+        choices=_recent_choices(request.user, worker, exclude=[event.pk]),
+        preselected=[],
+    )
+
+
+def _asking_about_case(request) -> Asking:
+    """The case's events, ticked, and the worker's recent looks beside them: only the worker's
+    own looks in scope, as for one event (an alert's events always are)."""
+    case = get_object_or_404(
+        cases_overseen_by(request.user).select_related("worker"),
+        pk=_id_in_query(request.GET.get("case", "")),
+    )
+    if case.worker_id == request.user.pk:
+        raise Http404
+    askable = events_to_ask_about(request.user, case.worker)
+    of_case = set(Alert.objects.filter(case=case).values_list("events", flat=True)) - {None}
+    ticked = list(askable.filter(pk__in=of_case).select_related("client").order_by("-id"))
+    recent = _recent_choices(request.user, case.worker, exclude=[e.pk for e in ticked])
+    return Asking(
+        worker=case.worker,
+        fixed=[],
+        choices=[*ticked, *recent],
+        preselected=[event.pk for event in ticked],
+        case=case,
+    )
+
+
+def _recent_choices(supervisor, worker, *, exclude: list[int]) -> list[AccessEvent]:
+    recent_ids = list(recent_events_to_ask_about(supervisor, worker).values_list("pk", flat=True))
+    return list(
+        events_to_ask_about(supervisor, worker)
+        .filter(pk__in=recent_ids)
+        .exclude(pk__in=exclude)
+        .select_related("client")
+        .order_by("-id")
     )
 
 
@@ -220,8 +277,8 @@ def _logged_as_shown(request, events: Iterable[AccessEvent], **about) -> bool:
     return True
 
 
-def _event_id(value: str) -> int:
-    """The id from the query string; anything else names no event (0 matches none)."""
+def _id_in_query(value: str) -> int:
+    """The id from the query string; anything else names no row (0 matches none)."""
     return int(value) if value.isdigit() and len(value) < 19 else 0
 
 

@@ -5,7 +5,6 @@ is itself an event (atmt.log.*), written in the same transaction as the read. If
 written, nothing is shown (503), as with a look at a client.
 """
 
-import secrets
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
@@ -23,16 +22,13 @@ from audit.actions import Action
 from audit.context import RequestContext
 from audit.models import AccessEvent
 from audit.services import look_record
-from clients.models import Client, Referral, ServiceNeed
+from clients.models import Referral, ServiceNeed
 from consent.models import Consent
 from review.forms import LogSearchForm
+from review.remembered import remember_client, remembered_clients
 from review.search import HELSINKI, Criteria, csv_text, export_rows, matching, page_of
 from review.selectors import events_in_scope_of
 
-# The clients searched for by identity code in this session, by opaque key: a URL names the key.
-CLIENTS_SESSION_KEY = "atmt.review.clients"
-# Only the latest few are remembered: a key is for paging through one search.
-REMEMBERED_CLIENTS = 20
 # The reason code of a look at an event outside the supervisor's scope.
 OUT_OF_SCOPE = "event_out_of_scope"
 # How many of the same session's other events the event page lists.
@@ -71,6 +67,8 @@ def access_log(request):
             "criteria": criteria,
             "query": query,
             "paging_query": f"{query}&" if query else "",
+            # The client page is reached by the key the query carries, never by the code.
+            "client_key": form.cleaned_data["client"],
         },
     )
 
@@ -138,7 +136,7 @@ def _search_form(request) -> LogSearchForm:
     return LogSearchForm(
         request.POST if posted else request.GET,
         supervisor=request.user,
-        known_clients=request.session.get(CLIENTS_SESSION_KEY, {}),
+        known_clients=remembered_clients(request),
         posted=posted,
     )
 
@@ -146,7 +144,9 @@ def _search_form(request) -> LogSearchForm:
 def _query(request, form: LogSearchForm) -> str:
     """The criteria as a URL query: codes, ids, dates and the opaque key of a client."""
     data = form.cleaned_data
-    client_key = _remember(request, form.found_client) if form.found_client else data["client"]
+    client_key = (
+        remember_client(request, form.found_client) if form.found_client else data["client"]
+    )
     values = {
         "worker": data["worker"].pk if data["worker"] else "",
         "client": client_key,
@@ -158,15 +158,6 @@ def _query(request, form: LogSearchForm) -> str:
         "purpose": data["purpose"],
     }
     return urlencode({name: value for name, value in values.items() if value})
-
-
-def _remember(request, client: Client) -> str:
-    """Keep the client found in the session under a new opaque key; forget the oldest ones."""
-    known = dict(request.session.get(CLIENTS_SESSION_KEY, {}))
-    key = secrets.token_urlsafe(12)
-    known[key] = client.pk
-    request.session[CLIENTS_SESSION_KEY] = dict(list(known.items())[-REMEMBERED_CLIENTS:])
-    return key
 
 
 def _log(request, action: Action, criteria: Criteria, count: int) -> None:

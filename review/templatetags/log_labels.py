@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from access.policy import Reason
 from access.purposes import Purpose
 from audit.services import CLIENT_NOT_FOUND, ITEM_NOT_FOUND
+from clients.identity_code import parse_identity_code
+from clients.models import Client
 
 register = template.Library()
 
@@ -27,3 +29,9 @@ def reason_labels(codes: list[str]) -> list[str]:
         str(Reason(code).label) if code in Reason.values else str(DOOR_REASONS.get(code, code))
         for code in codes
     ]
+
+
+@register.filter
+def masked_identity_code(client: Client | None) -> str:
+    """The client's identity code as the log pages show it: the birth date, the rest hidden."""
+    return parse_identity_code(client.identity_code).masked if client else ""

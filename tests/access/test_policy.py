@@ -6,6 +6,8 @@ import zoneinfo
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from access.models import AccessGrant, User, WorkerAgreement
 from access.policy import (
@@ -21,6 +23,7 @@ from access.policy import (
     decide,
 )
 from access.roles import Role
+from clients.identity_code import identity_code_hash
 from clients.models import Client, Referral, ServiceNeed
 from consent.models import Consent
 from tests.factories import (
@@ -33,6 +36,7 @@ from tests.factories import (
     UserFactory,
     WorkerAgreementFactory,
     client_group,
+    complete_client,
 )
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
@@ -105,6 +109,9 @@ BREAKERS = {
     ),
     Reason.AUTHORITY_MISSING: lambda w: save(w.grant, authority=AccessGrant.Authority.VIEW),
     Reason.PURPOSE_MISSING: lambda w: None,
+    Reason.OWN_RECORD: lambda w: save(
+        w.worker, identity_code_hash=identity_code_hash(w.client.identity_code)
+    ),
 }
 
 
@@ -141,6 +148,7 @@ def test_all_conditions_hold(world):
     "000-4-purpose",
     "000-7-client-groups",
     "004-4a-personal-right",
+    "000-4-own-record",
 )
 @pytest.mark.parametrize("reason", CASE_WORK_REASONS, ids=str)
 def test_each_condition_failing_alone_is_named_alone(world, reason):
@@ -201,6 +209,57 @@ def test_everything_failing_at_once_is_named_at_once(world):
     decision = world.decide(purpose=None)
 
     assert set(decision.reasons) == broken
+
+
+@pytest.mark.rule("000-4-own-record")
+@pytest.mark.parametrize("action", CASE_WORK_ACTIONS, ids=str)
+def test_the_own_record_is_refused_for_every_action_in_both_forms(world, action):
+    BREAKERS[Reason.OWN_RECORD](world)
+    colleague = complete_client(home_municipality=world.client.home_municipality)
+
+    decision = world.decide(action=action)
+
+    assert decision.reasons == (Reason.OWN_RECORD,)
+    assert decision.sections == ()
+    assert decision.client_visible
+    assert not decision.record_allowed
+    assert list(clients_openable_by(world.worker, action=action, at=AT)) == [colleague]
+
+
+@pytest.mark.rule("000-4-own-record")
+def test_the_own_record_shows_no_consent_request_while_the_consent_is_missing(world):
+    BREAKERS[Reason.OWN_RECORD](world)
+    BREAKERS[Reason.CONSENT_MISSING](world)
+
+    decision = world.decide(action=Action.VIEW)
+
+    assert set(decision.reasons) == {Reason.OWN_RECORD, Reason.CONSENT_MISSING}
+    assert decision.sections == ()
+
+
+@pytest.mark.rule("000-4-own-record")
+def test_an_account_without_an_identity_code_has_no_own_record(world):
+    """An empty hash is no hash: it matches no client, not even one whose hash is empty."""
+    Client.objects.filter(pk=world.client.pk).update(identity_code_hash="")
+    world.client.refresh_from_db()
+
+    assert world.worker.identity_code_hash == ""
+    assert world.decide().allowed
+    assert list(clients_openable_by(world.worker, at=AT)) == [world.client]
+
+
+def test_the_own_record_costs_the_decision_no_query(world):
+    """Both hashes are on rows already loaded: the refusal adds no query to decide."""
+
+    def queries_of_a_decision() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            world.decide()
+        return len(queries)
+
+    others = queries_of_a_decision()
+    BREAKERS[Reason.OWN_RECORD](world)
+
+    assert queries_of_a_decision() == others
 
 
 @pytest.mark.rule("000-4-purpose")

@@ -1,13 +1,20 @@
-"""The policy's two forms give the same answer for any state and every action (hypothesis)."""
+"""The policy's two forms give the same answer for any state and every action (hypothesis).
+
+Both on whether the actor may act (`clients_openable_by`) and on whether they may know the
+client exists (`clients_visible_to`), for a worker who may also be an intake official and may
+have a client record of their own among the clients.
+"""
 
 import datetime
 import zoneinfo
 
+from guardian.shortcuts import assign_perm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from access.policy import Action, clients_openable_by, decide
+from access.policy import Action, clients_openable_by, clients_visible_to, decide
+from clients.identity_code import identity_code_hash
 from clients.models import ClientGroup
 from consent.models import Consent
 from tests.factories import (
@@ -19,6 +26,7 @@ from tests.factories import (
     ServiceNeedFactory,
     UserFactory,
     WorkerAgreementFactory,
+    identity_code_for,
 )
 
 AT = datetime.datetime(2026, 6, 15, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Helsinki"))
@@ -66,6 +74,11 @@ worlds = st.fixed_dictionaries(
         "agreement": st.sampled_from(["in_force", "ended", "none", "ends_later"]),
         "grants": st.lists(grant_specs, max_size=3),
         "clients": st.lists(client_specs, min_size=1, max_size=4),
+        # The municipalities the worker serves as a labour-authority official.
+        "served": st.sets(st.sampled_from(MUNICIPALITY_CODES)),
+        # Whose identity code the worker's account keeps: no one's, a client's (by index, the
+        # worker's own record), or one no client has.
+        "own": st.one_of(st.none(), st.integers(min_value=0, max_value=3), st.just("stranger")),
     }
 )
 
@@ -78,20 +91,37 @@ class PolicyFormsAgree(TestCase):
         build_agreement(worker, world["agreement"])
         for spec in world["grants"]:
             build_grant(worker, spec)
+        for code in world["served"]:
+            assign_perm("clients.serve_municipality", worker, municipality(code))
         clients = [build_client(spec) for spec in world["clients"]]
+        worker.identity_code_hash = own_hash(world["own"], clients)
+        worker.save(update_fields=["identity_code_hash"])
 
         for action in Action:
+            purpose = "intake" if action == Action.INTAKE else "meeting"
             openable = set(
                 clients_openable_by(worker, action=action, at=AT).values_list("pk", flat=True)
             )
+            visible = set(
+                clients_visible_to(worker, action=action, at=AT).values_list("pk", flat=True)
+            )
             for client in clients:
                 decision = decide(
-                    actor=worker, client=client, purpose="meeting", action=action, at=AT
+                    actor=worker, client=client, purpose=purpose, action=action, at=AT
                 )
                 self.assertEqual(decision.allowed, client.pk in openable, (action, decision))
+                self.assertEqual(decision.client_visible, client.pk in visible, (action, decision))
                 self.assertFalse(
                     decide(actor=worker, client=client, purpose=None, action=action, at=AT).allowed
                 )
+
+
+def own_hash(own, clients) -> str:
+    if own is None:
+        return ""
+    if own == "stranger" or own >= len(clients):
+        return identity_code_hash(identity_code_for(datetime.date(1980, 2, 29), 123))
+    return identity_code_hash(clients[own].identity_code)
 
 
 def municipality(code):

@@ -23,10 +23,10 @@ from access.staff import (
     account_deactivate,
     account_reactivate,
     check_first_password_link,
-    identity_code_hash,
 )
 from audit.actions import Action
 from audit.models import AccessEvent
+from clients.identity_code import identity_code_hash
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.sign_in import SignedInClient
 

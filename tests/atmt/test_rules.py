@@ -55,7 +55,6 @@ def test_the_capabilities_still_to_come_are_named_not_yet():
     not_yet = " ".join(rule.notes for rule in rules.values() if rule.state == "not yet")
 
     for capability in (
-        "Supervisor review",
         "The client's data copy",
         "The four-year purge",
     ):

@@ -60,7 +60,9 @@ from review.justification import (
     justification_close,
     justification_request,
 )
-from review.models import JustificationRequest
+from review.models import Case as ReviewCase
+from review.models import JustificationRequest, RuleSetting
+from review.services import case_close, rule_setting_change
 from sign_in.two_factor import two_factor_reset
 from tests.access.test_unlock import lock
 from tests.consent.conftest import pdf_bytes
@@ -489,6 +491,20 @@ CASES = {
         events=lambda o: [(Action.JUSTIFICATION_REPORT_HANDLED, _latest(JustificationRequest))],
         state=lambda o: list(JustificationRequest.objects.values_list("pk", "report_handled_at")),
     ),
+    "rule_setting_change": Case(
+        run=lambda o: rule_setting_change(
+            actor=o.supervisor, rule="denial_burst", enabled=True, values={"denials": 8}
+        ),
+        events=lambda o: [(Action.RULE_CHANGED, _latest(RuleSetting))],
+        state=lambda o: list(RuleSetting.objects.values_list("pk")),
+        by_supervisor=True,
+    ),
+    "case_close": Case(
+        run=lambda o: case_close(actor=o.supervisor, case=_review_case(o), note="Selvitetty"),
+        events=lambda o: [(Action.CASE_CLOSED, _latest(ReviewCase))],
+        state=lambda o: list(ReviewCase.objects.values_list("pk", "closed_at")),
+        by_supervisor=True,
+    ),
     "two_factor_reset": Case(
         run=lambda o: two_factor_reset(actor=o.admin, user=authenticator(o.worker).user),
         events=lambda o: [(Action.TWO_FACTOR_RESET, o.worker)],
@@ -550,6 +566,13 @@ def _justification(office, *, answered=False, closed=False, only_the_look=False)
             note="Ei perustetta",
         )
     return asked
+
+
+def _review_case(office) -> ReviewCase:
+    """The worker's open case, as a screening would have opened it."""
+    return ReviewCase.objects.first() or ReviewCase.objects.create(
+        worker=office.worker, opened_at=timezone.now()
+    )
 
 
 # The steps before the one under test, made before the count (and the blocked inserts) begin.
@@ -705,9 +728,18 @@ def test_every_change_code_has_a_case_or_is_written_elsewhere():
         Action.JUSTIFICATION_ANSWERED,
         Action.JUSTIFICATION_CLOSED,
         Action.JUSTIFICATION_REPORT_HANDLED,
+        Action.RULE_CHANGED,
+        Action.CASE_CLOSED,
     }
+    # tests/review/test_screening.py proves the event of a screening asked for, which names no
+    # object (it enqueues a task once committed).
     # Sign-in steps: tests/access/test_two_factor.py proves enrolment's event,
     # tests/access/test_open_sessions.py that of ending one's other sessions;
     # tests/audit/test_redaction.py that of the log's purge.
-    elsewhere = {Action.TWO_FACTOR_ENROLLED, Action.SESSIONS_ENDED, Action.LOG_REDACTED}
+    elsewhere = {
+        Action.TWO_FACTOR_ENROLLED,
+        Action.SESSIONS_ENDED,
+        Action.LOG_REDACTED,
+        Action.SCREENING_REQUESTED,
+    }
     assert written_here | elsewhere == CHANGES

@@ -13,6 +13,7 @@ from playwright.sync_api import ConsoleMessage, Error, Page
 from access.roles import Role
 from demo.clients import demo_clients_load
 from demo.entries import demo_entries_load
+from demo.history import demo_history_load
 from demo.users import DEMO_PASSWORD, demo_scope_load, demo_users_load
 from tests.factories import reseed
 
@@ -112,6 +113,14 @@ def demo_clients(demo_users):
     demo_scope_load()
     demo_entries_load()
     return demo_users
+
+
+@pytest.fixture
+def demo_history(demo_clients):
+    """The demo workers' past three weeks, the night look among them, the rules switched on and
+    the days due screened (demo/history.py). Returns the demo password."""
+    demo_history_load()
+    return demo_clients
 
 
 @pytest.fixture

@@ -16,13 +16,16 @@ from playwright.sync_api import Page, expect
 from access.models import AccessApplication, AccessGrant, User, WorkerAgreement
 from access.roles import Role
 from audit.actions import Action
+from audit.models import AccessEvent
 from audit.services import look_record
 from clients.models import Client, ClientGroup, Municipality
 from consent.models import Consent
 from demo.clients import DEMO_SPECIAL_CLIENTS
 from entries.models import EntryVersion
+from review import rules
 from review.justification import justification_answer, justification_close, justification_request
-from review.models import JustificationRequest
+from review.models import Case, JustificationRequest
+from review.services import rule_setting_change
 from sign_in.first_password import first_password_path
 from tests.browser.axe import accessibility_violations
 from tests.browser.conftest import DESKTOP_VIEWPORT
@@ -35,12 +38,14 @@ from tests.browser.test_client_record_journey import (
 from tests.browser.test_entries_journey import FLAWED, fill_entry
 from tests.browser.test_health_journey import WORK_ABILITY, choose_purpose
 from tests.factories import TEST_PASSWORD, UserFactory, identity_code_for
-from tests.review.conftest import event_of
+from tests.review.conftest import days_ago, event_of
 
 pytestmark = pytest.mark.browser
 
 # A tablet's width too: there the wide tables scroll inside their containers.
 CHECKED_VIEWPORTS = (DESKTOP_VIEWPORT, {"width": 800, "height": 800})
+# A phone's, for the pages checked there too: their tables stack into cards.
+PHONE_VIEWPORT = {"width": 390, "height": 844}
 SPECIAL = {special.name: special for special in DEMO_SPECIAL_CLIENTS}
 KAIKKONEN = SPECIAL["Kalle Kaikkonen"]
 RYYNANEN = SPECIAL["Raimo Ryynänen"]
@@ -54,18 +59,37 @@ class Walk:
         self.screenshot_dir = screenshot_dir
         self.violations: list[str] = []
 
-    def check(self, name: str) -> None:
-        """Check the page at the desktop width and at a tablet's, where wide tables scroll."""
+    def check(self, name: str, *, phone: bool = False) -> None:
+        """Check the page at the desktop width and at a tablet's, where wide tables scroll; with
+        `phone`, at a phone's too, and keep whole-page screenshots at the desktop's and the
+        phone's width."""
         self.page.wait_for_load_state()
-        self.page.screenshot(path=self.screenshot_dir / f"axe-{self.role}-{name}.png")
-        for viewport in CHECKED_VIEWPORTS:
+        shot = self.screenshot_dir / f"axe-{self.role}-{name}.png"
+        self.page.screenshot(path=shot, full_page=phone)
+        for viewport in (*CHECKED_VIEWPORTS, *([PHONE_VIEWPORT] if phone else [])):
             self.page.set_viewport_size(viewport)
             self.violations += accessibility_violations(self.page)
+        if phone:
+            self.page.screenshot(path=shot.with_name(f"{shot.stem}-phone.png"), full_page=True)
         self.page.set_viewport_size(DESKTOP_VIEWPORT)
 
-    def visit(self, name: str, path: str) -> None:
+    def visit(self, name: str, path: str, *, phone: bool = False) -> None:
         self.page.goto(f"{self.base_url}{path}")
-        self.check(name)
+        self.check(name, phone=phone)
+
+    def visit_on_a_phone_too(self, name: str, path: str) -> None:
+        """A page drawn for small screens as well: whole-page pictures at both sizes, and axe
+        at a phone's width besides the others."""
+        self.visit(name, path)
+        self.page.screenshot(
+            path=self.screenshot_dir / f"axe-{self.role}-{name}-full.png", full_page=True
+        )
+        self.page.set_viewport_size(PHONE_VIEWPORT)
+        self.page.screenshot(
+            path=self.screenshot_dir / f"axe-{self.role}-{name}-phone.png", full_page=True
+        )
+        self.violations += accessibility_violations(self.page)
+        self.page.set_viewport_size(DESKTOP_VIEWPORT)
 
     def assert_clean(self) -> None:
         assert self.violations == [], "axe-core found:\n" + "\n".join(self.violations)
@@ -151,6 +175,11 @@ def test_case_worker_pages_have_no_serious_accessibility_violation(
     walk.visit("health", f"/clients/{kalle}/health/")
     walk.visit("health-new", f"/clients/{kalle}/health/new/")
     walk.visit("apply", "/access-rights/apply/")
+    # The page that tells workers how they are screened, with two rules in use and one not.
+    esihenkilo = User.objects.get(username="esihenkilo")
+    for code in (rules.OUT_OF_HOURS, rules.UNSERVED):
+        rule_setting_change(actor=esihenkilo, rule=code, enabled=True, values={})
+    walk.visit("watched", "/screening/", phone=True)
 
     raimo = client_id(RYYNANEN)
     page.goto(f"{live_server.url}/clients/{raimo}/purpose/")
@@ -161,18 +190,22 @@ def test_case_worker_pages_have_no_serious_accessibility_violation(
 
 
 def test_supervisor_pages_have_no_serious_accessibility_violation(
-    page: Page, live_server, demo_clients, screenshot_dir, browser_errors
+    page: Page, live_server, demo_history, screenshot_dir, browser_errors
 ):
     walk = Walk(page, live_server.url, screenshot_dir, "supervisor")
     page.goto(f"{live_server.url}/")
-    sign_in(page, "esihenkilo", demo_clients)
+    sign_in(page, "esihenkilo", demo_history)
     walk.check("home")
+    _walk_screening(walk)
     walk.visit("access-log", "/access-log/")
     worker = User.objects.filter(agreements__municipality__code="167").first()
     viewed = event_of(worker, client=Client.objects.first(), purpose_code="meeting")
     event_of(worker, decision="denied", reason_codes=["consent_missing"])
     walk.visit("access-log-search", "/access-log/?decision=allowed&purpose=meeting")
     walk.visit("access-log-event", f"/access-log/events/{viewed.pk}/")
+    looked = a_month_of_looks(worker)
+    walk.visit_on_a_phone_too("worker", f"/access-log/workers/{worker.pk}/")
+    walk.visit_on_a_phone_too("client", f"/access-log/events/{looked.pk}/client/")
     walk.visit("access-log-refused", "/access-log/?period_from=2026-02-30")
     refused = f"{live_server.url}/access-log/?period_from=2026-02-30"
     forgive_refusal(browser_errors, refused, "400 (Bad Request)")
@@ -186,6 +219,65 @@ def test_supervisor_pages_have_no_serious_accessibility_violation(
     walk.visit("password", "/password/")
     walk.visit("apply", "/access-rights/apply/")
     walk.assert_clean()
+
+
+def a_month_of_looks(worker: User) -> AccessEvent:
+    """Three weeks of `worker`'s looks, and some of a colleague's: some explained by an entry,
+    some out of hours (from six in the evening, and at weekends), some denied, so that the
+    worker's and the clients' pages show every kind. The newest look at the first client."""
+    clients = list(Client.objects.order_by("pk")[:4])
+    colleague = (
+        User.objects.filter(agreements__municipality__code="167").exclude(pk=worker.pk).first()
+    )
+    at_the_first = []
+    for days in range(21, 0, -1):  # oldest first, as the log is written
+        if days % 3 == 0:
+            event_of(
+                worker,
+                client=clients[0],
+                action=Action.ENTRY_RECORDED,
+                decision="",
+                occurred_at=days_ago(days, hour=8),
+                target_type="entries.caseentry",
+                target_id="1",
+            )
+        for n, client in enumerate(clients[: 1 + days % 4]):
+            denied = (days + n) % 7 == 0
+            looked = event_of(
+                worker,
+                client=client,
+                occurred_at=days_ago(days, hour=9 + 3 * n),
+                purpose_code="meeting",
+                decision="denied" if denied else "allowed",
+                reason_codes=["consent_missing"] if denied else [],
+            )
+            if n == 0:
+                at_the_first.append(looked)
+        if colleague and days % 5 == 0:
+            event_of(colleague, client=clients[0], occurred_at=days_ago(days, hour=14))
+    return at_the_first[-1]
+
+
+def _walk_screening(walk: Walk) -> None:
+    """The rules (one with a history of versions, one switched off), a rule's page (soon after
+    signing in: it asks for a recent sign-in), a preview that finds the demo's night look, the
+    cases and the demo's case with alerts of two rules, and asking from it."""
+    supervisor = User.objects.get(username="esihenkilo")
+    rule_setting_change(
+        actor=supervisor, rule=rules.OUT_OF_HOURS, enabled=True, values={"ends_at": 17}
+    )
+    rule_setting_change(actor=supervisor, rule=rules.SEARCHES, enabled=False, values={})
+    walk.visit("rule", f"/access-log/rules/{rules.OUT_OF_HOURS}/")
+    walk.visit("rules", "/access-log/rules/", phone=True)
+    walk.visit("rule-preview-form", f"/access-log/rules/{rules.OUT_OF_HOURS}/preview/")
+    walk.page.get_by_role("button", name="Esikatsele", exact=True).click()
+    expect(walk.page.get_by_test_id("preview-findings")).to_be_visible()
+    walk.check("rule-preview", phone=True)
+    walk.visit("cases", "/access-log/cases/", phone=True)
+    case = Case.objects.get()
+    assert case.alerts.values("rule").distinct().count() > 1
+    walk.visit("case", f"/access-log/cases/{case.pk}/", phone=True)
+    walk.visit("justification-from-case", f"/access-log/justifications/new/?case={case.pk}")
 
 
 def test_access_administrator_pages_have_no_serious_accessibility_violation(

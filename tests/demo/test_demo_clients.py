@@ -11,8 +11,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from access.models import AccessGrant, User, WorkerAgreement
-from access.policy import Action, clients_openable_by, clients_visible_to, decide
-from clients.identity_code import parse_identity_code
+from access.policy import (
+    CASE_WORK_ACTIONS,
+    Action,
+    Reason,
+    clients_openable_by,
+    clients_referred_to,
+    clients_visible_to,
+    decide,
+)
+from clients.identity_code import identity_code_hash, parse_identity_code
 from clients.models import Client, ClientGroup, Municipality, Referral, ServiceNeed
 from consent.models import Consent
 from demo.clients import DEMO_SPECIAL_CLIENTS, NOT_VISIBLE, demo_clients_load
@@ -161,6 +169,29 @@ def test_valmentaja_opens_clients_in_kontiolahti_too(output):
     assert set(
         clients_visible_to(valmentaja, at=now).values_list("home_municipality__code", flat=True)
     ) == {"167", "276"}
+
+
+@pytest.mark.rule("000-4-own-record")
+def test_every_demo_client_keeps_the_hash_of_their_identity_code(output):
+    stored = Client.objects.values_list("identity_code", "identity_code_hash")
+
+    assert all(hashed == identity_code_hash(code) for code, hashed in stored)
+
+
+@pytest.mark.rule("000-4-own-record")
+def test_valmentajas_own_record_fails_only_for_being_his_own(output):
+    valmentaja, now = user("valmentaja"), timezone.now()
+    [special] = [special for special in DEMO_SPECIAL_CLIENTS if special.owner == "valmentaja"]
+    own = Client.objects.get(identity_code=special.identity_code)
+
+    for action in CASE_WORK_ACTIONS:
+        decision = decide(actor=valmentaja, client=own, purpose="meeting", action=action, at=now)
+        assert decision.reasons == (Reason.OWN_RECORD,), action
+    assert own.full_name == valmentaja.get_full_name()
+    assert not clients_openable_by(valmentaja, at=now).filter(pk=own.pk).exists()
+    assert clients_referred_to(valmentaja, at=now).filter(pk=own.pk).exists()
+    # Nobody records a consent on their own record.
+    assert not own.consents.filter(recorded_by=valmentaja).exists()
 
 
 def test_case_workers_have_agreements_and_recording_grants(output):

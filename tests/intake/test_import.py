@@ -23,6 +23,7 @@ from guardian.shortcuts import assign_perm
 from access.roles import Role
 from audit.actions import Action
 from audit.models import AccessEvent
+from clients.identity_code import identity_code_hash
 from clients.models import Client, ClientRelationship, Referral, ServiceNeed
 from tests.factories import MunicipalityFactory, UserFactory, identity_code_for, reseed
 
@@ -154,6 +155,26 @@ def test_each_bad_line_is_rejected_once_with_its_reason_and_the_good_lines_are_i
     assert (client.identity_code, client.email) == (code(1), "aino@example.fi")
     assert client.referrals.get().group.code == "ohjaamo_youth"
     assert client.service_needs.get().status == ServiceNeed.Status.DOCUMENTED
+
+
+@pytest.mark.parametrize("through_services", [False, True], ids=["fast", "services"])
+@pytest.mark.rule("000-4-own-record")
+def test_imported_clients_keep_the_hash_of_their_identity_code(
+    official, tmp_path, through_services
+):
+    """The fast path's bulk insert too: the policy's set form finds an own record by it."""
+    path = write_lines(tmp_path / "register.jsonl", [client_line(n) for n in (1, 2, 3)])
+    run_import(path, official, through_services=through_services)
+    update = write_lines(tmp_path / "update.jsonl", [client_line(1, email="uusi@example.fi")])
+    run_import(update, official, through_services=through_services)
+
+    stored = Client.objects.order_by("identity_code").values_list(
+        "identity_code", "email", "identity_code_hash"
+    )
+    assert list(stored) == [
+        (code(n), "uusi@example.fi" if n == 1 else "", identity_code_hash(code(n)))
+        for n in (1, 2, 3)
+    ]
 
 
 def test_identity_codes_never_appear_in_full_in_the_output(official, tmp_path):

@@ -9,7 +9,7 @@ from audit.actions import Action
 from audit.models import AccessEvent
 from review import search
 from review.forms import LogSearchForm
-from review.search_views import CLIENTS_SESSION_KEY
+from review.remembered import CLIENTS_SESSION_KEY
 from tests.review.conftest import days_ago, event_of
 
 pytestmark = pytest.mark.rule("000-8-access-log")

@@ -4,6 +4,7 @@ from django.utils import translation
 
 from demo.clients import DEMO_SPECIAL_CLIENTS, NOT_VISIBLE, demo_clients_load
 from demo.entries import demo_entries_load
+from demo.history import demo_history_load
 from demo.two_factor import demo_manual_key
 from demo.users import DEMO_PASSWORD, demo_scope_load, demo_users_load
 
@@ -37,6 +38,10 @@ class Command(BaseCommand):
         self.stdout.write(str(demo_clients_load()))
         self.stdout.write(f"Demo scope: {demo_scope_load()} municipality permissions added.")
         self.stdout.write(f"Demo entries: {demo_entries_load()} case entries added.")
+        self.stdout.write(
+            f"Demo history: {demo_history_load()} looks and searches of the past three weeks "
+            "added (one of them out of hours: esihenkilo finds its case at Cases)."
+        )
         # The identity codes are printed on purpose: they belong to fictional demo clients, to be
         # typed into the search when trying the app. Never print a real client's code.
         self.stdout.write(
@@ -47,6 +52,8 @@ class Command(BaseCommand):
                 answer = "not visible (404)"
             else:
                 answer = ", ".join(special.expected) or "opens"
+            if special.owner:
+                answer += f"; {special.owner}, whose own record it is: own_record"
             self.stdout.write(
                 f"  {special.name:<18} {special.identity_code}  {special.fails:<46} -> {answer}"
             )

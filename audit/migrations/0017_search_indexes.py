@@ -39,7 +39,7 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0015_justification_codes")]
+    dependencies = [("audit", "0016_review_rule_codes")]
 
     operations = [
         migrations.AddIndex(
