@@ -102,7 +102,7 @@ class AccessEvent(models.Model):
             # The log search's keyset pages (newest first) of the denied or the limited looks,
             # a few percent of the log; "allowed" is most of it, which the primary key walks.
             # With the actor last, the scope is checked in the index. The search by failing
-            # condition has two indexes of PostgreSQL's own (migration 0016).
+            # condition has two indexes of PostgreSQL's own (migration 0017).
             models.Index(
                 fields=["decision", "id", "actor"],
                 condition=models.Q(decision__in=["denied", "limited"]),
