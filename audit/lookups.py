@@ -3,7 +3,7 @@
 Django's own `contains` on a JSONField does not exist on SQLite, and matching the list's text
 serves no index. On PostgreSQL it is containment of a one-element list (`@>`) tested on
 `NULLIF(list, '[]')`: the same answer (an empty list holds nothing), written so that it is the
-expression of the log's two indexes of the reason codes (audit/migrations/0016): PostgreSQL
+expression of the log's two indexes of the reason codes (audit/migrations/0017): PostgreSQL
 keeps statistics of it, and a match implies the partial index's `... IS NOT NULL`. On SQLite,
 `json_each`.
 """

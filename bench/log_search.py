@@ -281,38 +281,25 @@ def synthetic_world(args, rng: random.Random) -> tuple[list[Actor], list[float],
         by_area.setdefault(municipality.employment_area_id, []).append(municipality)
     clients = load_clients(args.clients, municipalities, weights, rng)
     password = make_password(None)
-    workers = [
-        User(
-            username=f"worker{n:05d}",
-            first_name=rng.choice(FIRST_NAMES),
-            last_name=rng.choice(LAST_NAMES),
-            password=password,
-        )
-        for n in range(args.workers)
-    ]
+
+    def staff(prefix: str, count: int, organisation: str) -> list:
+        return [
+            User(
+                username=f"{prefix}{n:05d}",
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                password=password,
+                organisation=organisation,
+            )
+            for n in range(count)
+        ]
+
+    workers = staff("worker", args.workers, "")
     homes = rng.choices(municipalities, weights=weights, k=args.workers)
     for worker, home in zip(workers, homes, strict=True):
         worker.organisation = f"{home.name_fi}, työllisyyspalvelut"
-    officials = [
-        User(
-            username=f"official{n:04d}",
-            first_name=rng.choice(FIRST_NAMES),
-            last_name=rng.choice(LAST_NAMES),
-            password=password,
-            organisation="KEHA-keskus",
-        )
-        for n in range(max(5, int(args.workers * OFFICIALS_PER_WORKER)))
-    ]
-    admins = [
-        User(
-            username=f"admin{n:03d}",
-            first_name=rng.choice(FIRST_NAMES),
-            last_name=rng.choice(LAST_NAMES),
-            password=password,
-            organisation="Työllisyysalue",
-        )
-        for n in range(ADMINS)
-    ]
+    officials = staff("official", max(5, int(args.workers * OFFICIALS_PER_WORKER)), "KEHA-keskus")
+    admins = staff("admin", ADMINS, "Työllisyysalue")
     supervisor = User(
         username=SUPERVISOR,
         first_name="Leena",

@@ -130,7 +130,7 @@ def _rows(events: QuerySet[AccessEvent], order: str) -> list[AccessEvent]:
     """A page and one more of `events` in `order`: their ids first, then those rows.
 
     The ids alone can often be read from an index without the table (the events with failing
-    conditions, audit/migrations/0016), so only the rows shown are fetched from it.
+    conditions, audit/migrations/0017), so only the rows shown are fetched from it.
     """
     ids = events.order_by(order).values("id")[: PAGE_SIZE + 1]
     return list(AccessEvent.objects.select_related("client").filter(id__in=ids).order_by(order))
