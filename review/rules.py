@@ -40,6 +40,9 @@ class DayLook:
     explained: tuple[str, ...] = ()
     # No look at or trail with this client by the worker in the year before.
     first_look: bool = False
+    # Referred to the service in the past weeks and served by no other worker since: the
+    # client is new to every worker.
+    newly_referred: bool = False
     # The client's surname shares a part with the worker's.
     same_surname: bool = False
 
@@ -162,7 +165,11 @@ def _volume(day: WorkerDay, values: dict[str, int]) -> Finding | None:
 
 
 def _unserved(day: WorkerDay, values: dict[str, int]) -> Finding | None:
-    found = [look for look in day.looks if look.unexplained and look.first_look]
+    found = [
+        look
+        for look in day.looks
+        if look.unexplained and look.first_look and not look.newly_referred
+    ]
     clients = {look.client_id for look in found}
     if len(clients) < values["clients"]:
         return None
@@ -272,7 +279,9 @@ RULES: tuple[Rule, ...] = (
         _(
             "A look at a client the worker has not looked at or recorded anything for in the "
             "past year, and that no search by identity code, entry or consent of theirs "
-            "accounts for: such as browsing the record of a neighbour."
+            "accounts for: such as browsing the record of a neighbour. A client referred to "
+            "the service in the past 30 days whom no other worker has served yet is new to "
+            "every worker and is not counted."
         ),
         (Threshold("clients", _("such clients in a day, at least"), 1, 1, 100),),
         _unserved,

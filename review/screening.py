@@ -28,7 +28,7 @@ from access.models import User
 from access.purposes import Purpose
 from audit.actions import Action
 from audit.models import AccessEvent
-from clients.models import Client
+from clients.models import Client, Referral
 from review.models import Alert, Case, ScreenedDay, ScreeningRun
 from review.rules import (
     HELSINKI,
@@ -47,6 +47,10 @@ BASELINE_DAYS = 20
 BASELINE_WINDOW = datetime.timedelta(days=60)
 # "Never served": no look at or trail with the client by the worker in this long before.
 SERVED_LOOKBACK = datetime.timedelta(days=365)
+# A client referred to the service this recently has been served by nobody yet: a first look at
+# them starts the service (003: the first meeting follows the referral within days). The rule's
+# explanation (review.rules) names the 30 days.
+NEWLY_REFERRED = datetime.timedelta(days=30)
 # The days read and explained together: the trail around them is read once.
 CHUNK_DAYS = 31
 # The first screening ever looks back this far, so that baselines exist from the start.
@@ -167,7 +171,10 @@ def _chunk(first: datetime.date, last: datetime.date, workers: set[int] | None):
     ]
     explained = explain(allowed)
     unexplained = [look for look in allowed if not explained[look.id]]
-    first_looks = _first_looks(unexplained)
+    first_looks, served = _first_looks(unexplained)
+    newly_referred = _newly_referred(
+        [look for look in unexplained if look.id in first_looks], served
+    )
     same_surname = _same_surnames(unexplained)
 
     by_day: dict = defaultdict(lambda: defaultdict(lambda: ([], [])))
@@ -181,6 +188,7 @@ def _chunk(first: datetime.date, last: datetime.date, workers: set[int] | None):
                 denied=decision == AccessEvent.Decision.DENIED,
                 explained=tuple(explained.get(pk, ())),
                 first_look=pk in first_looks,
+                newly_referred=pk in newly_referred,
                 same_surname=pk in same_surname,
             )
         )
@@ -191,34 +199,71 @@ def _chunk(first: datetime.date, last: datetime.date, workers: set[int] | None):
     return by_day
 
 
-def _first_looks(looks: list[Look]) -> set[int]:
+ServedAt = dict[int, list[tuple[int, datetime.datetime]]]
+
+
+def _first_looks(looks: list[Look]) -> tuple[set[int], ServedAt]:
     """The looks at a client the same worker had not looked at, nor recorded anything for, in
-    the year before."""
+    the year before; and who served each of those clients when (any worker's looks and trail,
+    the labour authority's intake aside), for `_newly_referred`."""
     if not looks:
-        return set()
-    earlier: dict[tuple[int, int | None], list[datetime.datetime]] = defaultdict(list)
+        return set(), {}
+    served: ServedAt = defaultdict(list)
     since = min(look.occurred_at for look in looks) - SERVED_LOOKBACK
     until = max(look.occurred_at for look in looks)
     clients = sorted({look.client_id for look in looks if look.client_id is not None})
-    actors = {look.actor_id for look in looks}
     for part in _parts(clients):
-        rows = AccessEvent.objects.filter(
-            client__in=part,
-            occurred_at__gte=since,
-            occurred_at__lt=until,
-            action__in=[*CLIENT_LOOKS, *RECORDED],
-        ).exclude(decision__in=[AccessEvent.Decision.DENIED, AccessEvent.Decision.LIMITED])
+        rows = (
+            AccessEvent.objects.filter(
+                client__in=part,
+                occurred_at__gte=since,
+                occurred_at__lt=until,
+                action__in=[*CLIENT_LOOKS, *RECORDED],
+            )
+            .exclude(decision__in=[AccessEvent.Decision.DENIED, AccessEvent.Decision.LIMITED])
+            .exclude(purpose_code=Purpose.INTAKE)
+        )
         for actor, client, at in rows.values_list("actor_id", "client_id", "occurred_at"):
-            if actor in actors:
-                earlier[actor, client].append(at)
-    return {
+            served[client].append((actor, at))
+    first = {
         look.id
         for look in looks
         if not any(
-            look.occurred_at - SERVED_LOOKBACK <= at < look.occurred_at
-            for at in earlier.get((look.actor_id, look.client_id), ())
+            actor == look.actor_id and look.occurred_at - SERVED_LOOKBACK <= at < look.occurred_at
+            for actor, at in served.get(look.client_id or 0, ())
         )
     }
+    return first, served
+
+
+def _newly_referred(looks: list[Look], served: ServedAt) -> set[int]:
+    """The looks at a client new to the service: referred within NEWLY_REFERRED before the day
+    of the look (or on it), and served by no other worker since the day of the referral. A
+    neighbour whose own worker has already met them is not new."""
+    if not looks:
+        return set()
+    since = min(look.occurred_at for look in looks).astimezone(HELSINKI).date() - NEWLY_REFERRED
+    until = max(look.occurred_at for look in looks).astimezone(HELSINKI).date()
+    referred: dict[int, list[datetime.date]] = defaultdict(list)
+    for part in _parts(sorted({look.client_id for look in looks if look.client_id is not None})):
+        rows = Referral.objects.filter(
+            client__in=part, referred_on__gte=since, referred_on__lte=until
+        ).values_list("client_id", "referred_on")
+        for client, referred_on in rows:
+            referred[client].append(referred_on)
+    return {look.id for look in looks if _new_to_the_service(look, referred, served)}
+
+
+def _new_to_the_service(look: Look, referred, served: ServedAt) -> bool:
+    day = look.occurred_at.astimezone(HELSINKI).date()
+    client = look.client_id or 0
+    for referred_on in referred.get(client, ()):
+        if day - NEWLY_REFERRED <= referred_on <= day and not any(
+            actor != look.actor_id and start_of_day(referred_on) <= at < look.occurred_at
+            for actor, at in served.get(client, ())
+        ):
+            return True
+    return False
 
 
 def _same_surnames(looks: list[Look]) -> set[int]:

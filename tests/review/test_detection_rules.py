@@ -11,8 +11,14 @@ from audit.actions import Action
 from review import rules
 from review.models import Alert
 from review.rules import RULES, RULES_BY_CODE, is_out_of_hours, surname_parts
-from review.screening import screening_run
-from tests.factories import ClientFactory, MunicipalityFactory, UserFactory, WorkerAgreementFactory
+from review.screening import NEWLY_REFERRED, screening_run
+from tests.factories import (
+    ClientFactory,
+    MunicipalityFactory,
+    ReferralFactory,
+    UserFactory,
+    WorkerAgreementFactory,
+)
 from tests.review.trails import DAY, at, look, recorded, searched
 
 pytestmark = pytest.mark.rule("000-8-review")
@@ -176,6 +182,45 @@ def test_a_rule_switched_off_finds_nothing(world, rule, plant, lookalike):
     screening_run(day=DAY, rules=others)
 
     assert not Alert.objects.filter(rule=rule).exists()
+
+
+@pytest.mark.parametrize(
+    ("referred_days_ago", "flagged"),
+    [(0, False), (NEWLY_REFERRED.days, False), (NEWLY_REFERRED.days + 1, True)],
+)
+def test_a_client_referred_in_the_past_weeks_is_new_to_everyone_not_never_served(
+    world, referred_days_ago, flagged
+):
+    stranger = world.strangers[0]
+    ReferralFactory(client=stranger, referred_on=DAY - datetime.timedelta(days=referred_days_ago))
+    look(world.worker, stranger, at(DAY, 10))
+
+    screening_run(day=DAY, rules=EVERY_RULE_AT_ITS_DEFAULTS)
+
+    assert Alert.objects.filter(rule=rules.UNSERVED).exists() is flagged
+
+
+def test_a_newly_referred_client_whom_a_colleague_has_met_is_no_longer_new(world):
+    stranger = world.strangers[0]
+    ReferralFactory(client=stranger, referred_on=DAY - datetime.timedelta(days=5))
+    colleague = UserFactory()
+    look(colleague, stranger, at(DAY - datetime.timedelta(days=2), 10))
+    recorded(colleague, stranger, at(DAY - datetime.timedelta(days=2), 10, 40))
+    look(world.worker, stranger, at(DAY, 10))
+
+    screening_run(day=DAY, rules=EVERY_RULE_AT_ITS_DEFAULTS)
+
+    assert Alert.objects.filter(rule=rules.UNSERVED, worker=world.worker).exists()
+
+
+def test_a_newly_referred_client_keeps_the_look_unexplained_for_the_other_rules(world):
+    stranger = world.strangers[0]
+    ReferralFactory(client=stranger, referred_on=DAY - datetime.timedelta(days=2))
+    look(world.worker, stranger, at(DAY, 22, 30))
+
+    screening_run(day=DAY, rules=EVERY_RULE_AT_ITS_DEFAULTS)
+
+    assert list(Alert.objects.values_list("rule", flat=True)) == [rules.OUT_OF_HOURS]
 
 
 # --- The rules' parts ----------------------------------------------------------------------
