@@ -121,6 +121,19 @@ class AccessEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("access events cannot be deleted")
 
+    # The labels of the two codes every log page shows on every row, from a mapping made once:
+    # Django's own get_FOO_display rebuilds a dictionary of all the choices at each call (for the
+    # actions, sixty), about a tenth of the time of the log search's page of 50 rows.
+    def get_action_display(self) -> str:  # type: ignore[no-redef]  # the stubs declare Django's
+        return str(_ACTION_LABELS.get(self.action, self.action))
+
+    def get_decision_display(self) -> str:  # type: ignore[no-redef]  # as above
+        return str(_DECISION_LABELS.get(self.decision, self.decision))
+
+
+_ACTION_LABELS = dict(Action.choices)
+_DECISION_LABELS = dict(AccessEvent.Decision.choices)
+
 
 class PendingEvent(models.Model):
     """An event committed but not yet in the tree: the sequencer's work queue.

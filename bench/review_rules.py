@@ -2,24 +2,24 @@
 day at national scale, each against a baseline measured in the same run.
 
     .venv/bin/python bench/review_rules.py [--sections year,national] [--workers 300]
-        [--days 365] [--warm-up-days 60] [--national-workers 11500] [--seed 0] [--rounds 3]
-        [--max-seconds 3600]
+        [--days 365] [--warm-up-days 60] [--instances N] [--national-workers 13500] [--seed 0]
+        [--rounds 3] [--max-seconds 3600]
 
 Runs in fresh PostgreSQL databases at 127.0.0.1:5432, `atmt_review_rules_bench_<pid>_<section>`,
 created, migrated and dropped here (never another database), with DEBUG off.
 
 * year: `demo.synthetic_year.synthetic_year_generate` writes --workers workers' --days of work,
-  after a warm-up of --warm-up-days, with the planted scenarios of `demo.synthetic_year.SCENARIOS`
-  (written before any threshold was tuned, and kept fixed); every day, the warm-up's first, is
-  then screened in order with every rule at its defaults, as the nightly task does. Only the
-  days after the warm-up are counted: on the warm-up's, every worker is new to every client and
-  has no baseline, as on a system's first day. Prints, per rule, the recall on its planted
-  scenarios (an instance is found when the rule alerts for its worker on one of its days) and its
-  false alerts per 100 worker-days (alerts on no planted misuse of that worker and day); the
-  lookalike scenarios' alerts; the share of the legitimate looks that their workers' trail
-  explains; the screening's rate against reading the same looks alone. Goals: 100 % recall on
-  every planted fixed-rule scenario, at most 1 false alert per 100 worker-days, at least 90 % of
-  legitimate looks explained.
+  after a warm-up of --warm-up-days, with --instances of each planted scenario (by default one per
+  hundred workers) of `demo.synthetic_year.SCENARIOS` (written before any threshold was tuned, and
+  kept fixed); every day, the warm-up's first, is then screened in order with every rule at its
+  defaults, as the nightly task does. Only the days after the warm-up are counted: on the warm-up's,
+  every worker is new to every client and has no baseline, as on a system's first day. Prints, per
+  rule, the recall on its planted scenarios (an instance is found when the rule alerts for its
+  worker on one of its days) and its false alerts per 100 worker-days (alerts on no planted misuse
+  of that worker and day); the lookalike scenarios' alerts; the share of the legitimate looks that
+  their workers' trail explains; the screening's rate against reading the same looks alone. Goals:
+  100 % recall on every planted fixed-rule scenario, at most 1 false alert per 100 worker-days, at
+  least 90 % of legitimate looks explained.
 * national: `demo.synthetic_year.national_day_generate` writes one working day at national
   scale (about 200,000 events by --national-workers workers) and the two weeks before it; the
   day is screened --rounds times (the first keeps the day's numbers and alerts, the next find
@@ -54,15 +54,16 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=300)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--warm-up-days", type=int, default=60)
-    parser.add_argument("--national-workers", type=int, default=11_500)
+    parser.add_argument("--instances", type=int, default=0)
+    parser.add_argument("--national-workers", type=int, default=13_500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--max-seconds", type=int, default=3600)
     args = parser.parse_args()
     if not (10 <= args.workers <= 2000 and 30 <= args.days <= 366):
         parser.error("--workers 10..2000, --days 30..366")
-    if not (14 <= args.warm_up_days <= 120):
-        parser.error("--warm-up-days 14..120")
+    if not (14 <= args.warm_up_days <= 120 and 0 <= args.instances <= 50):
+        parser.error("--warm-up-days 14..120, --instances 0..50")
     if not (100 <= args.national_workers <= 30_000 and 1 <= args.rounds <= 10):
         parser.error("--national-workers 100..30000, --rounds 1..10")
     sections = [s for s in args.sections.split(",") if s]
@@ -161,6 +162,7 @@ def year(args) -> None:
         days=args.days,
         seed=args.seed,
         warm_up_days=args.warm_up_days,
+        instances=args.instances or None,
     )
     print(
         f"  generated {made.events:,} events of {len(made.workers)} workers over "

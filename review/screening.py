@@ -47,9 +47,9 @@ BASELINE_DAYS = 20
 BASELINE_WINDOW = datetime.timedelta(days=60)
 # "Never served": no look at or trail with the client by the worker in this long before.
 SERVED_LOOKBACK = datetime.timedelta(days=365)
-# A client referred to the service this recently has been served by nobody yet: a first look at
-# them starts the service (003: the first meeting follows the referral within days). The rule's
-# explanation (review.rules) names the 30 days.
+# A client referred to the service this recently, whom no other worker has served since, is
+# nobody's client yet: a first look at them starts the service. Our choice, measured on the
+# synthetic year (README); the rule's explanation (review.rules) names the 30 days.
 NEWLY_REFERRED = datetime.timedelta(days=30)
 # The days read and explained together: the trail around them is read once.
 CHUNK_DAYS = 31

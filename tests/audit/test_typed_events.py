@@ -743,3 +743,17 @@ def test_every_change_code_has_a_case_or_is_written_elsewhere():
         Action.SCREENING_REQUESTED,
     }
     assert written_here | elsewhere == CHANGES
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_every_action_shows_its_own_label_as_django_would(action):
+    event = AccessEvent(action=action, decision=AccessEvent.Decision.DENIED)
+
+    assert event.get_action_display() == str(action.label)
+    assert event.get_decision_display() == str(AccessEvent.Decision.DENIED.label)
+
+
+def test_a_code_without_a_label_shows_as_itself():
+    event = AccessEvent(action="atmt.unknown.code", decision="")
+
+    assert (event.get_action_display(), event.get_decision_display()) == ("atmt.unknown.code", "")
