@@ -262,7 +262,8 @@ def _fishing(world, worker, day):
 
 def _bulk_browsing(world, worker, day):
     start = _at(day, 13)
-    strangers = {world.stranger_for(worker) for _ in range(40)}
+    # Distinct, in the order drawn: a set's order would follow the ids, which differ between runs.
+    strangers = list(dict.fromkeys(world.stranger_for(worker) for _ in range(40)))
     return [_look(worker, client, _minutes(start, step)) for step, client in enumerate(strangers)]
 
 
