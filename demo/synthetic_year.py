@@ -15,9 +15,9 @@ the no-shows; follow-up looks at clients met in the past days; a few searches by
 followed by a look; now and then a print, a consent, a refused look. Clients come and go from a
 caseload. All in working hours. The numbers are assumptions, named below, not observations.
 
-Written straight into the log's table in bulk (the looks are not decided by the policy, and the
-tree's queue gets the events as every insert does), into a scratch database: the bench's own, or
-a test's. Deterministic for a seed.
+Written by the log's writer of generated history (audit.services.history_load: the looks are
+not decided by the policy, and the tree's queue gets the events as every insert does), into a
+scratch database: the bench's own, or a test's. Deterministic for a seed.
 """
 
 import datetime
@@ -33,10 +33,12 @@ from access.purposes import Purpose
 from access.roles import Role
 from audit.actions import Action
 from audit.models import AccessEvent
+from audit.services import history_load
 from clients.identity_code import parse_identity_code
 from clients.models import Client, ClientGroup, Municipality, Referral, ServiceLanguage
 from demo.clients import FINNISH_FEMALE, FINNISH_LAST, FINNISH_MALE, identity_code
 from review import rules
+from review.trail import CLIENT_LOOKS
 
 HELSINKI = zoneinfo.ZoneInfo("Europe/Helsinki")
 ALLOWED = AccessEvent.Decision.ALLOWED
@@ -655,14 +657,8 @@ def _turnover(world: _World, worker: _Worker, day: datetime.date) -> None:
 def _events_write(events: list[_Event], workers: dict[int, _Worker]) -> dict[int, int]:
     """Write the events in the order of their time; each event's id, by the event's identity."""
     events.sort(key=lambda event: event.at)
-    written: dict[int, int] = {}
-    batch = 5000
-    for first in range(0, len(events), batch):
-        part = events[first : first + batch]
-        rows = AccessEvent.objects.bulk_create([_row(event, workers) for event in part])
-        for event, row in zip(part, rows, strict=True):
-            written[id(event)] = row.pk
-    return written
+    ids = history_load(_row(event, workers) for event in events)
+    return {id(event): pk for event, pk in zip(events, ids, strict=True)}
 
 
 def _row(event: _Event, workers: dict[int, _Worker]) -> AccessEvent:
@@ -709,9 +705,7 @@ def _referrals_write(referrals: list[tuple[int, datetime.date]]) -> None:
     )
 
 
-LOOKS_AND_SEARCHES = frozenset(
-    {Action.CLIENT_VIEWED, Action.CLIENT_PRINTED, Action.CLIENT_EXPORTED, Action.CLIENT_SEARCHED}
-)
+LOOKS_AND_SEARCHES = frozenset({*CLIENT_LOOKS, Action.CLIENT_SEARCHED})
 
 
 def _worker_days(events: list[_Event], start: datetime.date) -> int:

@@ -254,7 +254,9 @@ def _newly_referred(looks: list[Look], served: ServedAt) -> set[int]:
     return {look.id for look in looks if _new_to_the_service(look, referred, served)}
 
 
-def _new_to_the_service(look: Look, referred, served: ServedAt) -> bool:
+def _new_to_the_service(
+    look: Look, referred: dict[int, list[datetime.date]], served: ServedAt
+) -> bool:
     day = look.occurred_at.astimezone(HELSINKI).date()
     client = look.client_id or 0
     for referred_on in referred.get(client, ()):

@@ -33,8 +33,8 @@ from access.services import (
 )
 from access.staff import account_change, account_create, account_deactivate, account_reactivate
 from audit.actions import CHANGES, Action
-from audit.models import AccessEvent
-from audit.services import look_record
+from audit.models import AccessEvent, PendingEvent
+from audit.services import history_load, look_record
 from clients.models import Client, ClientMove, ClientRelationship, Referral, ServiceNeed
 from clients.services import (
     ClientDetails,
@@ -757,3 +757,24 @@ def test_a_code_without_a_label_shows_as_itself():
     event = AccessEvent(action="atmt.unknown.code", decision="")
 
     assert (event.get_action_display(), event.get_decision_display()) == ("atmt.unknown.code", "")
+
+
+@pytest.mark.django_db
+def test_generated_history_is_written_as_given_in_order_and_queued_for_the_tree():
+    actor = UserFactory()
+    given = [
+        (timezone.now() - datetime.timedelta(days=3), Action.CLIENT_LISTED),
+        (timezone.now() - datetime.timedelta(days=2), Action.CLIENT_SEARCHED),
+        (timezone.now() - datetime.timedelta(days=1), Action.CLIENT_VIEWED),
+    ]
+    events = (
+        AccessEvent(actor=actor, actor_username=actor.username, occurred_at=at, action=action)
+        for at, action in given
+    )
+
+    ids = history_load(events)
+
+    written = AccessEvent.objects.filter(pk__in=ids).order_by("id")
+    assert list(written.values_list("id", flat=True)) == ids
+    assert list(written.values_list("occurred_at", "action")) == given
+    assert set(PendingEvent.objects.values_list("event_id", flat=True)) >= set(ids)
